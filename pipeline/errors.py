@@ -1,0 +1,61 @@
+"""Errors shared by every stage: one small hierarchy, each with its exit code.
+
+A problem names where it happened (file, line, column), the field, and what to do.
+Only the command line prints them; nothing else catches them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Where:
+    """A position in a plan file; line and column count from 1."""
+
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about a plan file: an error, or a warning about writing conventions."""
+
+    where: Where
+    field: str
+    message: str
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        tag = "" if self.severity == "error" else "警告 warning: "
+        field = self.field or "(檔案)"
+        return f"{self.where}: {field}: {tag}{self.message}"
+
+
+class PlanError(Exception):
+    """Base of the project's errors; exit_code is what the command line returns."""
+
+    exit_code = 1
+
+
+class PlanProblems(PlanError):
+    """A plan file could not be accepted; carries every problem found, in file order."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.where, p.field))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class UsageError(PlanError):
+    """The command was asked for something it cannot do (a missing file, a bad name)."""
+
+    exit_code = 2
+
+
+class BuildError(PlanError):
+    """An output could not be written; the last good output is left in place."""
+
+    exit_code = 1

@@ -1,0 +1,61 @@
+"""ROC (民國) dates as officers write them: 103-01-01, 103/1/1, 103.1.1, 103年1月1日, 中華民國103年1月1日."""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+
+ROC_OFFSET = 1911
+_PATTERN = re.compile(
+    r"^\s*(?:中華)?(?:民國)?\s*(\d{1,3})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
+    r"|[-/.](\d{1,2})[-/.](\d{1,2}))\s*$")
+_GREGORIAN = re.compile(r"^\s*(1[89]\d\d|20\d\d)\s*[-/.年]")
+
+
+@dataclass(frozen=True, order=True)
+class RocDate:
+    year: int
+    month: int
+    day: int
+
+    def __str__(self) -> str:
+        """The plan's own way of writing a date: 103 年 1 月 1 日."""
+        return f"{self.year} 年 {self.month} 月 {self.day} 日"
+
+    @property
+    def iso(self) -> str:
+        return f"{self.year + ROC_OFFSET:04d}-{self.month:02d}-{self.day:02d}"
+
+    @property
+    def short(self) -> str:
+        return f"{self.year}-{self.month:02d}-{self.day:02d}"
+
+    def shifted(self, years: int) -> "RocDate":
+        day = min(self.day, calendar.monthrange(self.year + years + ROC_OFFSET, self.month)[1])
+        return RocDate(self.year + years, self.month, day)
+
+
+class DateFormatError(ValueError):
+    """The text is not a date, or not a date that exists; the message says which, in Chinese."""
+
+
+def parse_roc_date(text: str) -> RocDate:
+    if _GREGORIAN.match(text):
+        raise DateFormatError(
+            f"「{text}」看來是西元年；計畫用民國年，例如 103-01-01 或 103年1月1日")
+    match = _PATTERN.match(text)
+    if not match:
+        raise DateFormatError(
+            f"「{text}」不是可辨識的日期；請寫成 103-01-01 或 103年1月1日（民國年）")
+    year = int(match.group(1))
+    month = int(match.group(2) or match.group(4))
+    day = int(match.group(3) or match.group(5))
+    if year < 1:
+        raise DateFormatError(f"「{text}」的民國年必須大於 0")
+    if not 1 <= month <= 12:
+        raise DateFormatError(f"「{text}」的月份 {month} 不存在（只有 1 到 12 月）")
+    last = calendar.monthrange(year + ROC_OFFSET, month)[1]
+    if not 1 <= day <= last:
+        raise DateFormatError(
+            f"「{text}」不存在：民國 {year} 年 {month} 月只有 {last} 天")
+    return RocDate(year, month, day)

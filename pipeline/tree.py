@@ -1,0 +1,336 @@
+"""Stage 3: Plan → Document, the one neutral tree every writer and the diff read.
+
+`build_document` lays the plan out as blocks (numbered entries, paragraphs, tables, scoring forms)
+in reading order; `number` then labels every entry once (壹、一、（一）…) and records its label
+path (伍、一、（二）). Writers print what they find here; they never read the YAML.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .model import PARTS, Appendix, Basis, Cell, Form, Item, Numbering, Period, Plan, Section, Table
+from .numbering import NumberingOptions, label, next_style
+from .schema import PointRange
+
+CJK_OR_PUNCT = r"\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
+_WRAPPED = re.compile(rf"(?<=[{CJK_OR_PUNCT}])[ \t]*\n?[ \t]*(?=[{CJK_OR_PUNCT}])")
+CHECK_MARKS = {"是否": "☐是 ☐否", "勾選": "☐"}
+
+
+@dataclass
+class Paragraph:
+    text: str
+    role: str = "body"  # body | fields | note
+
+
+@dataclass
+class Entry:
+    """A numbered part of the plan: a section (壹、), an item at any depth, an appendix or a form."""
+
+    kind: str                 # section | item | appendix | form
+    key: str                  # the YAML path it came from: a stable id for anchors and the diff
+    style: str = ""           # numbering style of its list: 壹 一 （一） 1 （1） 甲 …
+    options: NumberingOptions = field(default_factory=NumberingOptions)
+    fixed_label: str | None = None
+    title: str | None = None
+    paragraphs: list[str] = field(default_factory=list)
+    same_line: bool = False   # the first paragraph follows the title on the label's line
+    code: str | None = None
+    mark: str | None = None   # ☐是 ☐否 on scoring forms
+    points: str | None = None  # what to print for the points: （120 分） inline, or the form column
+    note: str | None = None
+    children: list = field(default_factory=list)
+    depth: int = 1            # 1 for sections; each level of items adds one
+    in_form: bool = False     # a row of a scoring form: points go to their own column
+    label: str = ""           # filled by number()
+    path: str = ""            # filled by number(): labels from the top, e.g. 伍、一、（二）
+
+    @property
+    def heading(self) -> str:
+        """The text printed after the label on its first line."""
+        parts = [p for p in (self.code, self.title) if p]
+        head = " ".join(parts)
+        if self.same_line and self.paragraphs:
+            head += self.paragraphs[0]
+        elif not self.title and self.paragraphs:
+            head = " ".join([p for p in (self.code, self.paragraphs[0]) if p])
+        if self.points and self.kind == "item" and not self.in_form:
+            head += self.points
+        return head
+
+    @property
+    def body(self) -> list[str]:
+        """Paragraphs printed under the first line."""
+        if self.same_line or not self.title:
+            return self.paragraphs[1:]
+        return self.paragraphs
+
+
+@dataclass
+class TableCell:
+    blocks: list = field(default_factory=list)
+    rowspan: int = 1
+
+
+@dataclass
+class TableBlock:
+    key: str
+    columns: list[str]
+    rows: list[list[TableCell]]
+    caption: str | None = None
+    widths: list[int] = field(default_factory=list)
+
+
+@dataclass
+class FormBlock:
+    """A scoring form (評核項目表): its header fields, columns, and scored items as a tree."""
+
+    key: str
+    fields: list[str]
+    columns: list[str]
+    items: list[Entry]
+    total_label: str | None = None
+    total: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    agency: str
+    year: int
+    title_lines: list[str]
+    body: list[Entry]
+    appendices: list[Entry]
+    cover: list[str] = field(default_factory=list)
+    source: str = ""
+
+    @property
+    def title(self) -> str:
+        return " ".join(self.title_lines)
+
+
+def clean(text: str | None) -> str | None:
+    """Join lines that YAML folded inside Chinese text: a line break there is not a space."""
+    if text is None:
+        return None
+    return _WRAPPED.sub("", text.strip())
+
+
+def paragraphs(text: str | None) -> list[str]:
+    if not text:
+        return []
+    return [clean(part) for part in re.split(r"\n\s*\n", text.strip()) if part.strip()]
+
+
+def resolve_options(*layers: Numbering | None) -> NumberingOptions:
+    values = {}
+    for layer in layers:
+        if layer is None:
+            continue
+        if layer.three:
+            values["three"] = layer.three
+        if layer.parentheses:
+            values["half_parentheses"] = layer.parentheses in ("half", "半形")
+        if layer.arabic:
+            values["arabic"] = layer.arabic
+        if layer.above_ten:
+            values["legal_ten"] = layer.above_ten
+    return NumberingOptions(**values)
+
+
+def build_document(plan: Plan) -> Document:
+    options = resolve_options(plan.numbering)
+    body = [_section(plan, key, section, options) for key, section in plan.ordered_sections()]
+    appendices = [_appendix(a, appendix, plan, options) for a, appendix in enumerate(plan.appendices)]
+    document = Document(agency=plan.agency, year=plan.year, title_lines=[clean(t) for t in plan.title],
+                        body=body, appendices=appendices, cover=_cover(plan), source=plan.source)
+    number(document)
+    return document
+
+
+def _cover(plan: Plan) -> list[str]:
+    if plan.cover is None:
+        return []
+    lines = [plan.agency, clean(plan.cover.title) or " ".join(plan.title)]
+    if plan.cover.note:
+        lines.append(clean(plan.cover.note))
+    if plan.issued and plan.issued.date:
+        lines.append(f"中華民國 {plan.issued.date}")
+    if plan.issued and plan.issued.number:
+        lines.append(plan.issued.number)
+    return lines
+
+
+def _section(plan: Plan, key: str, section: Section, options: NumberingOptions) -> Entry:
+    entry = Entry(kind="section", key=key, style="壹", options=options,
+                  title=clean(plan.section_title(key, section)), same_line=section.same_line,
+                  note=section.note)
+    if isinstance(section, Basis):
+        entry.paragraphs, basis_items = _basis(section, key, options)
+        entry.children.extend(basis_items)
+    elif isinstance(section, Period):
+        entry.paragraphs = [_period_text(section)]
+    entry.paragraphs += paragraphs(section.text)
+    if section.table is not None:
+        entry.children.append(_table(section.table, f"{key}.table", options))
+    style = section.items_style or "一"
+    entry.children += [_item(item, f"{key}.items[{i}]", style, options, 2) for i, item in enumerate(section.items)]
+    if section.closing:
+        entry.children += [Paragraph(p) for p in paragraphs(section.closing)]
+    return entry
+
+
+def reference_text(ref) -> str:
+    """行政院 96 年 7 月 23 日院授研展字第 09600152471 號函頒之「政府服務創新精進方案」"""
+    text = ref.issuer
+    if ref.date:
+        text += f" {ref.date}"
+    if ref.number:
+        text += ref.number
+    if ref.verb:
+        text += ref.verb
+    if ref.document:
+        text += f"之「{ref.document}」" if ref.verb else f"「{ref.document}」"
+    return text
+
+
+def _basis(basis: Basis, key: str, options: NumberingOptions) -> tuple[list[str], list[Entry]]:
+    if not basis.references:
+        return [], []
+    if basis.style == "sentence":
+        return ["及".join(reference_text(r) for r in basis.references) + basis.ending], []
+    items = [Entry(kind="item", key=f"{key}.references[{i}]", style="一", options=options,
+                   paragraphs=[reference_text(r) + "。"], depth=2)
+             for i, r in enumerate(basis.references)]
+    return [], items
+
+
+def _period_text(period: Period) -> str:
+    months = (period.end.year - period.start.year) * 12 + period.end.month - period.start.month + 1
+    whole_year = period.start.month == 1 and period.start.day == 1 and period.end.month == 12 and period.end.day == 31
+    length = f"{months // 12} 年" if whole_year or months % 12 == 0 and months else f"{months} 個月"
+    return clean(period.wording.format(start=period.start, end=period.end, length=length))
+
+
+def _points_inline(item: Item) -> str | None:
+    if item.points_text is not None:
+        return item.points_text or None
+    if item.points is None:
+        return None
+    return f"（{item.points} 分）"
+
+
+def _item(item: Item, key: str, style: str, options: NumberingOptions, depth: int, in_form: bool = False) -> Entry:
+    entry = Entry(kind="item", key=key, style=style, options=options, fixed_label=item.label,
+                  title=clean(item.title), paragraphs=paragraphs(item.text), code=item.code,
+                  mark=CHECK_MARKS.get(item.check) if item.check else None,
+                  points=_form_points(item) if in_form else _points_inline(item),
+                  note=item.note, depth=depth, in_form=in_form)
+    if item.table is not None:
+        entry.children.append(_table(item.table, f"{key}.table", options))
+    child_style = item.items_style or next_style(style)
+    entry.children += [_item(child, f"{key}.items[{i}]", child_style, options, depth + 1, in_form)
+                       for i, child in enumerate(item.items)]
+    return entry
+
+
+def _form_points(item: Item) -> str | None:
+    if item.points_text is not None:
+        return item.points_text
+    if item.points is None:
+        return None
+    return f"({item.points})" if isinstance(item.points, PointRange) else str(item.points)
+
+
+def _table(table: Table, key: str, options: NumberingOptions) -> TableBlock:
+    rows = []
+    for r, row in enumerate(table.rows):
+        rows.append([_cell(cell, f"{key}.rows[{r}][{c}]", options) for c, cell in enumerate(row)])
+    return TableBlock(key=key, columns=[clean(c) for c in table.columns], rows=rows,
+                      caption=clean(table.caption), widths=list(table.widths))
+
+
+def _cell(cell: Cell, key: str, options: NumberingOptions) -> TableCell:
+    blocks: list = [Paragraph(p) for p in paragraphs(cell.text)]
+    style = cell.items_style or "1"
+    blocks += [_item(item, f"{key}.items[{i}]", style, options, 1) for i, item in enumerate(cell.items)]
+    return TableCell(blocks=blocks, rowspan=cell.span)
+
+
+def _appendix(index: int, appendix: Appendix, plan: Plan, plan_options: NumberingOptions) -> Entry:
+    key = f"appendices[{index}]"
+    options = resolve_options(plan.numbering, appendix.numbering)
+    entry = Entry(kind="appendix", key=key, title=clean(appendix.title), fixed_label="",
+                  paragraphs=paragraphs(appendix.text), options=options)
+    if appendix.table is not None:
+        entry.children.append(_table(appendix.table, f"{key}.table", options))
+    entry.children += [_item(item, f"{key}.items[{i}]", "一", options, 2) for i, item in enumerate(appendix.items)]
+    entry.children += [_form(form, f"{key}.forms[{f}]", plan, appendix) for f, form in enumerate(appendix.forms)]
+    return entry
+
+
+def _form(form: Form, key: str, plan: Plan, appendix: Appendix) -> Entry:
+    options = resolve_options(plan.numbering, appendix.numbering, form.numbering)
+    items = [_item(item, f"{key}.items[{i}]", form.first_style, options, 3, in_form=True)
+             for i, item in enumerate(form.items)]
+    block = FormBlock(key=key, fields=[clean(f) for f in form.fields], columns=[clean(c) for c in form.columns],
+                      items=items, total_label=clean(form.total_label), total=form.total,
+                      notes=paragraphs(form.notes))
+    return Entry(kind="form", key=key, style="一", options=options, title=clean(form.title), depth=2,
+                 children=[block])
+
+
+def number(document: Document) -> None:
+    """Label every entry from its style and its place among its siblings; a pure pass over the tree."""
+    _number_list(document.body, "")
+    for appendix in document.appendices:
+        appendix.label = ""
+        appendix.path = appendix.title or ""
+        _number_list(appendix.children, "")
+
+
+def _number_list(blocks: list, parent_path: str) -> None:
+    count = 0
+    for block in blocks:
+        if isinstance(block, Entry):
+            count += 1
+            if block.fixed_label is not None:
+                block.label = block.fixed_label
+            else:
+                block.label = label(block.style, count, block.options)
+            block.path = parent_path + block.label
+            _number_list(block.children, block.path)
+        elif isinstance(block, TableBlock):
+            for row in block.rows:
+                for cell in row:
+                    _number_list(cell.blocks, parent_path)
+        elif isinstance(block, FormBlock):
+            _number_list(block.items, parent_path)
+
+
+def form_rows(form: FormBlock) -> list[Entry]:
+    """A form's items in reading order, one table row each (children follow their parent)."""
+    rows: list[Entry] = []
+
+    def walk(entries: list[Entry]) -> None:
+        for entry in entries:
+            rows.append(entry)
+            walk([c for c in entry.children if isinstance(c, Entry)])
+
+    walk(form.items)
+    return rows
+
+
+def walk_entries(blocks: list):
+    """Every entry in reading order, tables and forms included."""
+    for block in blocks:
+        if isinstance(block, Entry):
+            yield block
+            yield from walk_entries(block.children)
+        elif isinstance(block, TableBlock):
+            for row in block.rows:
+                for cell in row:
+                    yield from walk_entries(cell.blocks)
+        elif isinstance(block, FormBlock):
+            yield from walk_entries(block.items)

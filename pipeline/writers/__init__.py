@@ -1,0 +1,3 @@
+"""Stage 4: writers. One module per output format, each with write(doc, path, options)."""
+
+FORMATS = ("docx", "html")

@@ -1,0 +1,84 @@
+"""HTML writer: Document → one self-contained, accessible page (jinja2 template, autoescaped).
+
+The page carries its own CSS (nothing is fetched), `lang="zh-Hant-TW"`, a skip link, a table of
+contents, real headings, and tables with captions and `th scope`. Plan text goes through
+pipeline.inline, which renders Markdown and sanitises it.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from ..files import write_atomic
+from ..inline import plain, to_html
+from ..tree import Document, Entry, FormBlock, Paragraph, TableBlock, form_rows
+
+TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+
+
+def template_folders(agency: str | None = None, extra: str | None = None) -> list[str]:
+    """Where templates are looked up: a folder given by the user, the agency's own, the default."""
+    folders = [extra] if extra else []
+    if agency:
+        folders.append(str(TEMPLATES / "agencies" / agency))
+    folders.append(str(TEMPLATES))
+    return folders
+
+
+def environment(folders: list[str]) -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(folders), autoescape=True,
+                             trim_blocks=False, lstrip_blocks=False, undefined=jinja2.StrictUndefined)
+    env.filters.update(inline=lambda t: Markup(to_html(t or "")), plain=lambda t: plain(t or ""),
+                       anchor=anchor, form_rows=form_rows, in_groups=in_groups, form_field=form_field)
+    env.globals.update(table_caption=table_caption, form_caption=form_caption)
+    return env
+
+
+def anchor(key: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", key).strip("-")
+
+
+def in_groups(children: list):
+    """Children in reading order, consecutive entries gathered into one list."""
+    groups: list = []
+    for block in children:
+        if isinstance(block, Entry):
+            if groups and groups[-1][0] == "entries":
+                groups[-1][1].append(block)
+            else:
+                groups.append(("entries", [block]))
+        elif isinstance(block, Paragraph):
+            groups.append(("paragraph", block))
+        elif isinstance(block, TableBlock):
+            groups.append(("table", block))
+        elif isinstance(block, FormBlock):
+            groups.append(("form", block))
+    return groups
+
+
+def form_field(field: str) -> Markup:
+    """A header field of a form: its name and a line to fill in, unless it brings its own blanks."""
+    if "：" in field:
+        return Markup.escape(field)
+    return Markup('{}：<span class="blank" aria-label="待填">　</span>').format(field)
+
+
+def table_caption(table: TableBlock) -> str:
+    return "、".join(table.columns) + "一覽表"
+
+
+def form_caption(form: FormBlock) -> str:
+    return "評核項目表：" + "、".join(form.columns)
+
+
+def render(doc: Document, folders: list[str] | None = None) -> str:
+    return environment(folders or template_folders()).get_template("plan.html.j2").render(doc=doc)
+
+
+def write(doc: Document, path: str, options: dict | None = None) -> None:
+    options = options or {}
+    page = render(doc, options.get("template_folders"))
+    write_atomic(path, page.encode("utf-8"))
