@@ -15,7 +15,7 @@ from .schema import PointRange
 
 CJK_OR_PUNCT = r"\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _WRAPPED = re.compile(rf"(?<=[{CJK_OR_PUNCT}])[ \t]*\n?[ \t]*(?=[{CJK_OR_PUNCT}])")
-CHECK_MARKS = {"是否": "☐是 ☐否", "勾選": "☐"}
+CHECK_MARKS = {"是否": "□是□否", "勾選": "□"}
 
 
 @dataclass
@@ -80,6 +80,7 @@ class TableBlock:
     rows: list[list[TableCell]]
     caption: str | None = None
     widths: list[int] = field(default_factory=list)
+    context: str = ""  # the title of the part that holds the table: a caption for screen readers
 
 
 @dataclass
@@ -93,6 +94,7 @@ class FormBlock:
     total_label: str | None = None
     total: int | None = None
     notes: list[str] = field(default_factory=list)
+    context: str = ""  # the form's title: a caption for screen readers
 
 
 @dataclass
@@ -173,7 +175,7 @@ def _section(plan: Plan, key: str, section: Section, options: NumberingOptions) 
         entry.paragraphs = [_period_text(section)]
     entry.paragraphs += paragraphs(section.text)
     if section.table is not None:
-        entry.children.append(_table(section.table, f"{key}.table", options))
+        entry.children.append(_table(section.table, f"{key}.table", options, entry.title))
     style = section.items_style or "一"
     entry.children += [_item(item, f"{key}.items[{i}]", style, options, 2) for i, item in enumerate(section.items)]
     if section.closing:
@@ -221,34 +223,36 @@ def _points_inline(item: Item) -> str | None:
     return f"（{item.points} 分）"
 
 
-def _item(item: Item, key: str, style: str, options: NumberingOptions, depth: int, in_form: bool = False) -> Entry:
+def _item(item: Item, key: str, style: str, options: NumberingOptions, depth: int,
+          in_form: bool = False, option: bool = False) -> Entry:
     entry = Entry(kind="item", key=key, style=style, options=options, fixed_label=item.label,
                   title=clean(item.title), paragraphs=paragraphs(item.text), code=item.code,
                   mark=CHECK_MARKS.get(item.check) if item.check else None,
-                  points=_form_points(item) if in_form else _points_inline(item),
+                  points=_form_points(item, option) if in_form else _points_inline(item),
                   note=item.note, depth=depth, in_form=in_form)
     if item.table is not None:
-        entry.children.append(_table(item.table, f"{key}.table", options))
+        entry.children.append(_table(item.table, f"{key}.table", options, entry.title or entry.heading))
     child_style = item.items_style or next_style(style)
-    entry.children += [_item(child, f"{key}.items[{i}]", child_style, options, depth + 1, in_form)
+    entry.children += [_item(child, f"{key}.items[{i}]", child_style, options, depth + 1, in_form, item.pick_one)
                        for i, child in enumerate(item.items)]
     return entry
 
 
-def _form_points(item: Item) -> str | None:
+def _form_points(item: Item, option: bool) -> str | None:
+    """The points column of a form row: options of a pick-one item and score bands in parentheses."""
     if item.points_text is not None:
         return item.points_text
     if item.points is None:
         return None
-    return f"({item.points})" if isinstance(item.points, PointRange) else str(item.points)
+    return f"({item.points})" if option or isinstance(item.points, PointRange) else str(item.points)
 
 
-def _table(table: Table, key: str, options: NumberingOptions) -> TableBlock:
+def _table(table: Table, key: str, options: NumberingOptions, context: str | None = "") -> TableBlock:
     rows = []
     for r, row in enumerate(table.rows):
         rows.append([_cell(cell, f"{key}.rows[{r}][{c}]", options) for c, cell in enumerate(row)])
     return TableBlock(key=key, columns=[clean(c) for c in table.columns], rows=rows,
-                      caption=clean(table.caption), widths=list(table.widths))
+                      caption=clean(table.caption), widths=list(table.widths), context=context or "")
 
 
 def _cell(cell: Cell, key: str, options: NumberingOptions) -> TableCell:
@@ -264,7 +268,7 @@ def _appendix(index: int, appendix: Appendix, plan: Plan, plan_options: Numberin
     entry = Entry(kind="appendix", key=key, title=clean(appendix.title), fixed_label="",
                   paragraphs=paragraphs(appendix.text), options=options)
     if appendix.table is not None:
-        entry.children.append(_table(appendix.table, f"{key}.table", options))
+        entry.children.append(_table(appendix.table, f"{key}.table", options, entry.title))
     entry.children += [_item(item, f"{key}.items[{i}]", "一", options, 2) for i, item in enumerate(appendix.items)]
     entry.children += [_form(form, f"{key}.forms[{f}]", plan, appendix) for f, form in enumerate(appendix.forms)]
     return entry
@@ -276,7 +280,7 @@ def _form(form: Form, key: str, plan: Plan, appendix: Appendix) -> Entry:
              for i, item in enumerate(form.items)]
     block = FormBlock(key=key, fields=[clean(f) for f in form.fields], columns=[clean(c) for c in form.columns],
                       items=items, total_label=clean(form.total_label), total=form.total,
-                      notes=paragraphs(form.notes))
+                      notes=paragraphs(form.notes), context=clean(form.title))
     return Entry(kind="form", key=key, style="一", options=options, title=clean(form.title), depth=2,
                  children=[block])
 
@@ -294,10 +298,10 @@ def _number_list(blocks: list, parent_path: str) -> None:
     count = 0
     for block in blocks:
         if isinstance(block, Entry):
-            count += 1
             if block.fixed_label is not None:
-                block.label = block.fixed_label
+                block.label = block.fixed_label  # written by hand: takes no number from its siblings
             else:
+                count += 1
                 block.label = label(block.style, count, block.options)
             block.path = parent_path + block.label
             _number_list(block.children, block.path)

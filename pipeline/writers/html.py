@@ -33,7 +33,6 @@ def environment(folders: list[str]) -> jinja2.Environment:
                              trim_blocks=False, lstrip_blocks=False, undefined=jinja2.StrictUndefined)
     env.filters.update(inline=lambda t: Markup(to_html(t or "")), plain=lambda t: plain(t or ""),
                        anchor=anchor, form_rows=form_rows, in_groups=in_groups, form_field=form_field)
-    env.globals.update(table_caption=table_caption, form_caption=form_caption)
     return env
 
 
@@ -64,14 +63,6 @@ def form_field(field: str) -> Markup:
     if "：" in field:
         return Markup.escape(field)
     return Markup('{}：<span class="blank" aria-label="待填">　</span>').format(field)
-
-
-def table_caption(table: TableBlock) -> str:
-    return "、".join(table.columns) + "一覽表"
-
-
-def form_caption(form: FormBlock) -> str:
-    return "評核項目表：" + "、".join(form.columns)
 
 
 def render(doc: Document, folders: list[str] | None = None) -> str:
