@@ -47,6 +47,37 @@ def validate(files: tuple[str, ...], strict: bool) -> None:
 
 
 @main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--check", is_flag=True, help="只檢查是否需要修正，不寫入（需要時結束代碼 1）。 Report only.")
+def fmt(files: tuple[str, ...], check: bool) -> None:
+    """自動修正可安全修正的寫作慣例（半形標點、日期寫法），保留註解與順序。"""
+    from .conventions import fix_source
+    from .files import write_atomic
+    from .loader import load_plan
+
+    failed = changed = False
+    for path in files:
+        data = _read(path)
+        try:
+            plan = load_plan(path, data)
+        except PlanProblems as problems:
+            click.echo(str(problems), err=True)
+            failed = True
+            continue
+        text = data.decode("utf-8-sig")
+        fixed = fix_source(text, plan)
+        if fixed == text:
+            continue
+        changed = True
+        if check:
+            click.echo(f"{path}: 需要整理 (would reformat)", err=True)
+        else:
+            write_atomic(path, fixed.encode("utf-8"))
+            click.echo(f"已整理 reformatted {path}")
+    sys.exit(1 if failed or (check and changed) else 0)
+
+
+@main.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="寫到檔案（預設印出）")
 def schema(output: str | None) -> None:
     """印出計畫格式的 JSON Schema，供編輯器即時檢查與自動完成。"""
@@ -64,6 +95,87 @@ def schema(output: str | None) -> None:
         click.echo(text, nl=False)
 
 
+FORMAT_HELP = "輸出格式，以逗號分隔：docx,html。 Formats, comma-separated."
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    from .writers import FORMATS
+
+    chosen = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise click.BadParameter(f"不支援的格式 {', '.join(unknown) or '(空白)'}；可用：{', '.join(FORMATS)}")
+    return chosen
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-o", "--output", "out", help="輸出資料夾。 Output folder.")
+@click.option("--format", "formats", default="docx,html", show_default=True, help=FORMAT_HELP)
+@click.option("-j", "--jobs", "workers", type=click.IntRange(1, 64), default=None,
+              help="同時建置的計畫數（預設為 CPU 核心數）。 Parallel builds.")
+@click.option("--force", is_flag=True, help="即使計畫沒有改變也重新建置。 Rebuild unchanged plans.")
+def build(paths: tuple[str, ...], out: str | None, formats: str, workers: int | None, force: bool) -> None:
+    """把計畫檔輸出為 DOCX／HTML；資料夾內的計畫平行建置。"""
+    import os
+
+    from .build import jobs_for, run_jobs
+
+    try:
+        jobs = jobs_for(list(paths), out, _formats(formats), force)
+    except PlanError as error:
+        _fail(error)
+    workers = workers or min(len(jobs), os.cpu_count() or 1)
+    sys.exit(_report(run_jobs(jobs, workers), len(jobs)))
+
+
+@main.command(name="make")
+@click.argument("agency")
+@click.argument("year")
+@click.option("-o", "--output", "out", default="build", show_default=True, help="輸出資料夾。 Output folder.")
+def make_plan(agency: str, year: str, out: str) -> None:
+    """`make plan AGENCY= YEAR=` 所執行的：建置 build/<機關>/<年度>/ 下的 plan.docx 與 plan.html。"""
+    import os
+
+    from .build import Job, plan_file, run_jobs
+
+    try:
+        path = plan_file(agency, year)
+    except PlanError as error:
+        _fail(error)
+    job = Job(path, os.path.join(out, agency, str(int(year))), ("docx", "html"), agency)
+    sys.exit(_report(run_jobs([job], 1), 1))
+
+
+def _report(outcomes, total: int) -> int:
+    """Print each plan's result as it ends; returns the exit code of the whole run."""
+    code = 0
+    show_bar = total > 1 and sys.stderr.isatty()
+    with click.progressbar(length=total, label="建置中 building", file=sys.stderr) if show_bar else _NoBar() as bar:
+        for outcome in outcomes:
+            bar.update(1)
+            if outcome.error:
+                click.echo(outcome.error, err=True)
+                code = max(code, outcome.exit_code)
+                continue
+            for path in outcome.written:
+                click.echo(f"已寫入 wrote {path}", err=show_bar)
+            for path in outcome.skipped:
+                click.echo(f"未變更 unchanged {path}", err=show_bar)
+    return code
+
+
+class _NoBar:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def update(self, n: int) -> None:
+        pass
+
+
 def _read(path: str) -> bytes:
     from .errors import UsageError
 
@@ -74,3 +186,7 @@ def _read(path: str) -> bytes:
         _fail(UsageError(f"{path}: 找不到這個檔案。 (no such file)"))
     except OSError as exc:
         _fail(UsageError(f"{path}: 無法讀取：{exc.strerror}。 (cannot read)"))
+
+
+if __name__ == "__main__":
+    main()

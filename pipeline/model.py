@@ -213,7 +213,7 @@ class Plan(Located):
     sections: list[Section] = field(default_factory=list, metadata=doc("其他段落（例如 獎勵與輔導），放在檔案中寫的位置"))
     appendices: list[Appendix] = field(default_factory=list, metadata=doc("附件、附表"))
 
-    source: str = field(default="", repr=False, metadata={"internal": True})
+    source: str = field(default="", repr=False, compare=False, metadata={"internal": True})
     order: list[str] = field(default_factory=list, repr=False, metadata={"internal": True})
 
     def ordered_sections(self) -> list[tuple[str, Section]]:

@@ -1,0 +1,43 @@
+# Everything a newcomer needs, on a machine with only python3:
+#   make plan AGENCY=kaohsiung-cec YEAR=103     make test
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+# AGENCY and YEAR reach recipes through the environment only, never pasted into shell text.
+export AGENCY YEAR
+
+.DEFAULT_GOAL := help
+.PHONY: help install plan all test bench validate schema clean
+
+help: ## 列出可用的指令 (list targets)
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## /  make \1\t/'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP) ## 建立 .venv 並安裝本專案與測試工具 (create .venv, install)
+
+plan: $(STAMP) ## 建置一份計畫：make plan AGENCY=kaohsiung-cec YEAR=103 → build/AGENCY/YEAR/
+	@$(BIN)/plan make "$$AGENCY" "$$YEAR"
+
+all: $(STAMP) ## 建置 plans/ 下的每一份計畫 (build every plan)
+	@$(BIN)/plan build plans -o build
+
+validate: $(STAMP) ## 檢查 plans/ 下的每一份計畫 (validate every plan)
+	@$(BIN)/plan validate plans/*/*.yaml
+
+schema: $(STAMP) ## 更新編輯器用的 JSON Schema：schema/plan.schema.json
+	@$(BIN)/plan schema -o schema/plan.schema.json
+
+test: $(STAMP) ## 執行全部測試 (run the tests)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP) ## 量測建置速度並與 pandoc 比較 (benchmarks)
+	$(BIN)/python bench/run.py
+
+clean: ## 刪除 build/ 與 .venv (remove outputs and the environment)
+	rm -rf build $(VENV)

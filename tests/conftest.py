@@ -1,0 +1,31 @@
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+SEEDS = [("kaohsiung-cec", 103), ("keelung-cec", 105), ("fengshan-hr1", 97)]
+IN_CI = os.environ.get("CI") == "true"
+
+
+def needs_tool(name: str) -> str:
+    """The path of an external tool; skipped locally when absent, a failure under CI=true."""
+    found = shutil.which(name)
+    if found is None:
+        if IN_CI:
+            pytest.fail(f"{name} is required under CI=true; .ci/run should have installed it")
+        pytest.skip(f"{name} is not installed (CI installs it)")
+    return found
+
+
+@pytest.fixture
+def write_plan(tmp_path):
+    def write(text: str | bytes, name: str = "plan.yaml") -> str:
+        path = tmp_path / name
+        path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+        return str(path)
+    return write
