@@ -9,6 +9,7 @@ Built on PyYAML's event stream (an iterative parser), so that:
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -93,7 +94,7 @@ def _control_characters(path: str, text: str):
 
 def parse(path: str, text: str) -> Node:
     """Parse YAML text into one located node tree; refuse what plans never need."""
-    builder = _TreeBuilder(path)
+    builder = _TreeBuilder(path, text)
     try:
         for event in yaml.parse(text, Loader=_Loader):
             builder.feed(event)
@@ -140,8 +141,25 @@ class _Loader(yaml.SafeLoader):
     """Only the scanner and parser are used: no constructor ever runs."""
 
 
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def unfold_chinese(value: str, source: str) -> str:
+    """Undo the space YAML puts where a plain or folded (>) scalar wrapped between Chinese characters.
+
+    Chinese has no spaces between words, so a line break there is only a wrap. A space typed within
+    one line (「○○事務所 訂定」) is the officer's and stays.
+    """
+    lines = [line.strip() for line in source.split("\n")]
+    for before, after in zip(lines, lines[1:]):
+        if before and after and _CJK.match(before[-1]) and _CJK.match(after[0]):
+            value = value.replace(f"{before[-1]} {after[0]}", before[-1] + after[0], 1)
+    return value
+
+
 class _TreeBuilder:
-    def __init__(self, path: str):
+    def __init__(self, path: str, text: str = ""):
+        self.text = text
         self.path = path
         self.root: Node | None = None
         self.stack: list[Node] = []
@@ -164,7 +182,10 @@ class _TreeBuilder:
                 self.problems.append(Problem(self.where(event), self._field(), (
                     f"計畫檔不使用 YAML 標籤（{tag}）；請刪除它。 (explicit tags are not supported)")))
         if isinstance(event, yaml.ScalarEvent):
-            node = Scalar(self.where(event), event.value, plain=event.style is None)
+            value = event.value
+            if event.style in (None, ">") and event.end_mark.line > event.start_mark.line:
+                value = unfold_chinese(value, self.text[event.start_mark.index:event.end_mark.index])
+            node = Scalar(self.where(event), value, plain=event.style is None)
             self._add(node)
         elif isinstance(event, yaml.MappingStartEvent):
             self._open(Mapping(self.where(event)))

@@ -14,7 +14,7 @@ from .numbering import NumberingOptions, label, next_style
 from .schema import PointRange
 
 CJK_OR_PUNCT = r"\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
-_WRAPPED = re.compile(rf"(?<=[{CJK_OR_PUNCT}])[ \t]*\n?[ \t]*(?=[{CJK_OR_PUNCT}])")
+_WRAPPED = re.compile(rf"(?<=[{CJK_OR_PUNCT}])[ \t]*\n[ \t]*(?=[{CJK_OR_PUNCT}])")
 CHECK_MARKS = {"是否": "□是□否", "勾選": "□"}
 
 
@@ -113,7 +113,7 @@ class Document:
 
 
 def clean(text: str | None) -> str | None:
-    """Join lines that YAML folded inside Chinese text: a line break there is not a space."""
+    """Trim, and join lines broken inside Chinese text in a literal (|) block: that break is a wrap."""
     if text is None:
         return None
     return _WRAPPED.sub("", text.strip())
@@ -338,3 +338,45 @@ def walk_entries(blocks: list):
                     yield from walk_entries(cell.blocks)
         elif isinstance(block, FormBlock):
             yield from walk_entries(block.items)
+
+
+def outline(document: Document) -> str:
+    """A stable text dump of the tree: one line per entry, paragraph, table row and form row."""
+    lines = [f"# {document.title}"] + [f"cover: {line}" for line in document.cover]
+
+    def emit(blocks: list, indent: str) -> None:
+        for block in blocks:
+            if isinstance(block, Entry):
+                mark = f"{block.mark} " if block.mark else ""
+                points = f"  [{block.points}]" if block.points and block.in_form else ""
+                lines.append(f"{indent}{block.label}{mark}{block.heading}{points}")
+                lines.extend(f"{indent}  ¶ {text}" for text in block.body)
+                emit(block.children, indent + "  ")
+            elif isinstance(block, Paragraph):
+                lines.append(f"{indent}¶ {block.text}")
+            elif isinstance(block, TableBlock):
+                lines.append(f"{indent}table: {' | '.join(block.columns)}")
+                for row in block.rows:
+                    cells = []
+                    for cell in row:
+                        text = " / ".join(_cell_text(b) for b in cell.blocks)
+                        cells.append(f"{text} (rows {cell.rowspan})" if cell.rowspan > 1 else text)
+                    lines.append(f"{indent}  row: {' | '.join(cells)}")
+            elif isinstance(block, FormBlock):
+                lines.append(f"{indent}form: {' | '.join(block.columns)}; fields: {'、'.join(block.fields)}")
+                emit(block.items, indent + "  ")
+                if block.total_label:
+                    lines.append(f"{indent}  total: {block.total_label} [{block.total}]")
+                lines.extend(f"{indent}  ¶ {note}" for note in block.notes)
+
+    emit(document.body, "")
+    for appendix in document.appendices:
+        lines.append(f"appendix: {appendix.title}")
+        emit(appendix.children, "  ")
+    return "\n".join(lines) + "\n"
+
+
+def _cell_text(block) -> str:
+    if isinstance(block, Paragraph):
+        return block.text
+    return block.label + block.heading

@@ -29,3 +29,12 @@ def write_plan(tmp_path):
         path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
         return str(path)
     return write
+
+
+@pytest.fixture(scope="session")
+def outputs(tmp_path_factory):
+    """(docx path, html path) of a seed plan, rendered once per session."""
+    from render_helpers import rendered
+
+    folder = str(tmp_path_factory.mktemp("rendered"))
+    return lambda agency, year: rendered(agency, year, folder)
