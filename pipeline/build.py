@@ -16,10 +16,10 @@ from pathlib import Path
 
 from .errors import PlanError, UsageError
 from .files import write_atomic
+from .writers import TEMPLATES
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PACKAGE = Path(__file__).resolve().parent
-TEMPLATES = PACKAGE.parent / "templates"
 TEMPLATE_FILES = {"html": ("plan.html.j2", "plan.css"), "docx": ("reference.docx",)}
 
 

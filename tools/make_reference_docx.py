@@ -103,6 +103,21 @@ def font_table_fallback(document) -> None:
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+def drop_thumbnail(path: Path) -> None:
+    """python-docx's blank document carries a sample thumbnail; a plan's file should not show it."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts.pop("docProps/thumbnail.jpeg", None)
+    rels = parts["_rels/.rels"].decode("utf-8")
+    parts["_rels/.rels"] = re.sub(r"<Relationship [^>]*thumbnail[^>]*/>", "", rels).encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
 def main() -> int:
     document = Document()
     styles = document.styles
@@ -146,6 +161,7 @@ def main() -> int:
     document.core_properties.comments = "Reference document for plan DOCX output"
     OUT.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(OUT))
+    drop_thumbnail(OUT)
     print(f"wrote {OUT}")
     return 0
 

@@ -1,35 +1,41 @@
-"""DOCX writer: Document → the official Word file, built on the reference template's page and styles.
+"""DOCX writer: Document → the official Word file, on the reference document's page setup and styles.
 
-Page setup, fonts, sizes and the footer (「第 X 頁，共 Y 頁」) come from templates/reference.docx
-(or an agency's own); this module adds the content: the cover, the title, sections as Heading 1 and
-titled items as Heading 2 (so Word's navigation pane shows the outline), numbered items with hanging
-indents (label, tab, text; wrapped lines align under the text), tables with a repeated header row and
-row-spanning cells, and scoring forms. Every run names its East Asian font (w:eastAsia), since
-python-docx does not.
+Every part of the reference document (templates/reference.docx, or an agency's own) is kept — styles,
+fonts, settings, the footer with 「第 X 頁，共 Y 頁」 and the section's page setup — and only the body
+(word/document.xml) and the document properties are written here, as WordprocessingML text. Sections
+are Heading 1 and titled items Heading 2, so Word's navigation pane shows the outline; numbered items
+hang (label, tab, text; wrapped lines align under the text); tables repeat their header row and merge
+row-spanning cells; scoring forms carry □是□否 boxes and a points column. Every run names its East
+Asian font (w:eastAsia), which Word otherwise takes from the theme.
 """
 from __future__ import annotations
 
 import io
 import os
+import re
 import unicodedata
+import zipfile
+from datetime import datetime, timezone
+from functools import lru_cache
 
-from docx import Document as open_docx
-from docx.enum.text import WD_TAB_ALIGNMENT
-from docx.opc.constants import RELATIONSHIP_TYPE
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
-
+from ..errors import BuildError
 from ..files import write_atomic
 from ..inline import plain, to_runs
 from ..tree import Document, Entry, FormBlock, Paragraph, TableBlock, form_rows
-from .html import TEMPLATES
+from . import TEMPLATES
 
 EAST_ASIAN = "標楷體"
 LATIN = "Times New Roman"
 BODY_PT = 16
 TABLE_PT = 12
-TEXT_WIDTH_CM = 16.0  # A4 width 21 cm less two 2.5 cm margins
+TEXT_WIDTH_TWIPS = 9072  # A4 width 21 cm less two 2.5 cm margins = 16 cm
+FORM_WIDTHS = [9, 3, 2, 3]
+HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+NAMESPACES = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+              'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
+FONTS = f'<w:rFonts w:ascii="{LATIN}" w:hAnsi="{LATIN}" w:eastAsia="{EAST_ASIAN}" w:cs="{LATIN}"/>'
+BORDERS = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+                  for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
 
 
 def template_path(agency: str | None = None, explicit: str | None = None) -> str:
@@ -47,243 +53,248 @@ def label_width(label: str) -> float:
     return sum(1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5 for ch in label)
 
 
-class DocxWriter:
-    def __init__(self, doc: Document, template: str):
-        self.doc = doc
-        self.word = open_docx(template)
-        body = self.word.element.body
-        for child in list(body):
-            if child.tag != qn("w:sectPr"):
-                body.remove(child)
+def twips(ems: float, size_pt: float) -> int:
+    return round(ems * size_pt * 20)
 
-    # ---- runs and paragraphs -------------------------------------------------------------
 
-    def runs(self, paragraph, text: str, bold: bool | None = None) -> None:
+@lru_cache(maxsize=4)
+def reference_parts(path: str, mtime: float) -> tuple[dict[str, bytes], str]:
+    """The reference document's parts, and its body's closing section properties (page setup, footer)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = {name: archive.read(name) for name in archive.namelist()}
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise BuildError(f"{path}: DOCX 範本檔無法開啟（{exc}）。 (cannot open the DOCX template)") from None
+    body = parts.get("word/document.xml", b"").decode("utf-8")
+    section = re.search(r"<w:sectPr\b.*?</w:sectPr>", body, re.S)
+    if section is None:
+        raise BuildError(f"{path}: DOCX 範本檔缺少版面設定（w:sectPr）。 (template has no section properties)")
+    return parts, section.group(0)
+
+
+class Body:
+    """WordprocessingML for the body of one document, built as a list of strings."""
+
+    def __init__(self):
+        self.out: list[str] = []
+        self.links: dict[str, str] = {}  # url → relationship id
+
+    # ---- runs --------------------------------------------------------------------------------
+
+    def runs(self, text: str, bold: bool = False) -> str:
+        parts = []
         for run in to_runs(text):
             if run.href:
-                self._hyperlink(paragraph, run.text, run.href)
-                continue
-            made = paragraph.add_run(run.text)
-            fonts(made)
-            if run.bold or bold:
-                made.bold = True
-            if run.italic:
-                made.italic = True
+                rel = self.links.setdefault(run.href, f"rIdLink{len(self.links) + 1}")
+                parts.append(f'<w:hyperlink r:id="{rel}">{run_xml(run.text, run.bold or bold, run.italic, True)}</w:hyperlink>')
+            else:
+                parts.append(run_xml(run.text, run.bold or bold, run.italic))
+        return "".join(parts)
 
-    def _hyperlink(self, paragraph, text: str, url: str) -> None:
-        rel = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
-        link = OxmlElement("w:hyperlink")
-        link.set(qn("r:id"), rel)
-        run = paragraph.add_run(text)
-        fonts(run)
-        run.underline = True
-        link.append(run._r)
-        paragraph._p.append(link)
+    # ---- paragraphs -------------------------------------------------------------------------
 
-    def paragraph(self, container, text: str = "", style: str = "Plan Body"):
-        para = container.add_paragraph(style=style)
-        if text:
-            self.runs(para, text)
-        return para
+    def paragraph(self, content: str, style: str, *, left: int = 0, hanging: int = 0, tab: int | None = None,
+                  page_break: bool = False, space_before: int = 0) -> str:
+        props = [f'<w:pStyle w:val="{style}"/>']
+        if page_break:
+            props.append("<w:pageBreakBefore/>")
+        if tab is not None:
+            props.append(f'<w:tabs><w:tab w:val="left" w:pos="{tab}"/></w:tabs>')
+        if space_before:
+            props.append(f'<w:spacing w:before="{space_before}"/>')
+        if left or hanging:
+            props.append(f'<w:ind w:left="{left}" w:hanging="{hanging}"/>' if hanging else f'<w:ind w:left="{left}"/>')
+        return f"<w:p><w:pPr>{''.join(props)}</w:pPr>{content}</w:p>"
 
-    def hanging(self, para, base_em: float, label: str, unit_pt: float) -> float:
-        """Indent so that wrapped lines align under the text after the label; returns the text start."""
-        hang = label_width(label) + 0.25 if label else 0.0  # slack: a label as wide as the indent would tab past it
-        fmt = para.paragraph_format
-        fmt.left_indent = Pt((base_em + hang) * unit_pt)
-        fmt.first_line_indent = Pt(-hang * unit_pt)
-        if label:
-            fmt.tab_stops.add_tab_stop(Pt((base_em + hang) * unit_pt), WD_TAB_ALIGNMENT.LEFT)
-        return base_em + hang
-
-    # ---- document parts --------------------------------------------------------------------
-
-    def write(self) -> bytes:
-        doc, word = self.doc, self.word
-        if doc.cover:
-            for index, line in enumerate(doc.cover):
-                para = self.paragraph(word, line, "Plan Cover")
-                para.paragraph_format.space_before = Pt(120 if index == 0 else 24)
-        title = word.add_paragraph(style="Title")
-        title.paragraph_format.page_break_before = bool(doc.cover)
-        for index, line in enumerate(doc.title_lines):
-            if index:
-                title.add_run().add_break()
-            self.runs(title, line)
-        for section in doc.body:
-            self.entry(word, section, 0.0)
-        for appendix in doc.appendices:
-            heading = self.paragraph(word, appendix.title or "", "Heading 1")
-            heading.paragraph_format.page_break_before = True
-            for text in appendix.body:
-                self.paragraph(word, text)
-            self.children(word, appendix.children, 0.0)
-        props = word.core_properties
-        props.title = plain(doc.title)
-        props.author = doc.agency
-        props.subject = f"{doc.agency} {doc.year} 年度計畫"
-        props.keywords = f"{doc.agency}; {doc.year}"
-        props.comments = ""
-        out = io.BytesIO()
-        word.save(out)
-        return out.getvalue()
-
-    def entry(self, container, entry: Entry, base_em: float) -> None:
-        if entry.kind == "section":
-            style = "Heading 1"
-        elif entry.title and entry.depth == 2 or entry.kind == "form":
-            style = "Heading 2"
-        else:
-            style = "Plan Item"
-        para = container.add_paragraph(style=style)
-        text_start = self.hanging(para, base_em, entry.label, BODY_PT)
+    def labelled(self, entry: Entry, style: str, base_em: float, size_pt: float) -> tuple[str, float]:
+        """A paragraph whose label hangs: returns its XML and where its text starts (in ems)."""
+        hang = label_width(entry.label) + 0.25 if entry.label else 0.0  # slack: an exact fit would tab past
+        start = base_em + hang
+        content = ""
         if entry.label:
-            fonts(para.add_run(entry.label + "\t"))
+            content += run_xml(entry.label) + run_xml("\t")
         if entry.mark:
-            fonts(para.add_run(entry.mark + " "))
-        self.runs(para, entry.heading)
-        for text in entry.body:
-            body = self.paragraph(container, text)
-            body.paragraph_format.left_indent = Pt(text_start * BODY_PT)
-        self.children(container, entry.children, text_start)
+            content += run_xml(entry.mark + " ")
+        content += self.runs(entry.heading)
+        xml = self.paragraph(content, style, left=twips(start, size_pt), hanging=twips(hang, size_pt),
+                             tab=twips(start, size_pt) if entry.label else None)
+        return xml, start
 
-    def children(self, container, blocks: list, base_em: float) -> None:
+    # ---- document parts ---------------------------------------------------------------------
+
+    def document(self, doc: Document) -> None:
+        for index, line in enumerate(doc.cover):
+            self.out.append(self.paragraph(self.runs(line), "PlanCover", space_before=2400 if index == 0 else 480))
+        title = run_xml("\n").join(self.runs(line) for line in doc.title_lines)
+        self.out.append(self.paragraph(title, "Title", page_break=bool(doc.cover)))
+        for section in doc.body:
+            self.entry(section, 0.0)
+        for appendix in doc.appendices:
+            self.out.append(self.paragraph(self.runs(appendix.title or ""), "Heading1", page_break=True))
+            for text in appendix.body:
+                self.out.append(self.paragraph(self.runs(text), "PlanBody"))
+            self.children(appendix.children, 0.0)
+
+    def entry(self, entry: Entry, base_em: float) -> None:
+        if entry.kind == "section":
+            style = "Heading1"
+        elif entry.kind == "form" or (entry.title and entry.depth == 2):
+            style = "Heading2"
+        else:
+            style = "PlanItem"
+        xml, start = self.labelled(entry, style, base_em, BODY_PT)
+        self.out.append(xml)
+        for text in entry.body:
+            self.out.append(self.paragraph(self.runs(text), "PlanBody", left=twips(start, BODY_PT)))
+        self.children(entry.children, start)
+
+    def children(self, blocks: list, base_em: float) -> None:
         for block in blocks:
             if isinstance(block, Entry):
-                self.entry(container, block, base_em)
+                self.entry(block, base_em)
             elif isinstance(block, Paragraph):
-                para = self.paragraph(container, block.text)
-                para.paragraph_format.left_indent = Pt(base_em * BODY_PT)
+                self.out.append(self.paragraph(self.runs(block.text), "PlanBody", left=twips(base_em, BODY_PT)))
             elif isinstance(block, TableBlock):
-                self.table(container, block)
+                self.table(block)
             elif isinstance(block, FormBlock):
-                self.form(container, block, base_em)
+                self.form(block, base_em)
 
-    # ---- tables and forms ---------------------------------------------------------------------
+    # ---- tables and forms --------------------------------------------------------------------
 
-    def new_table(self, container, columns: list[str], body_rows: int, widths: list[int]):
-        table = container.add_table(rows=1 + body_rows, cols=len(columns))
-        table.style = self.word.styles["Table Grid"]
-        table.autofit = False
-        weights = widths if len(widths) == len(columns) else [1] * len(columns)
-        for index, column in enumerate(table.columns):
-            width = Cm(TEXT_WIDTH_CM * weights[index] / sum(weights))
-            column.width = width
-            for cell in column.cells:
-                cell.width = width
-        header = table.rows[0]
-        repeat_header(header)
-        for cell, name in zip(header.cells, columns):
-            para = cell.paragraphs[0]
-            para.style = self.word.styles["Plan Table"]
-            self.runs(para, name, bold=True)
-        return table
+    def table_start(self, columns: list[str], weights: list[int]) -> list[int]:
+        weights = weights if len(weights) == len(columns) else [1] * len(columns)
+        widths = [TEXT_WIDTH_TWIPS * w // sum(weights) for w in weights]
+        grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+        self.out.append(
+            '<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/>'
+            f'<w:tblBorders>{BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+            f'<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
+            f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>")
+        header = "".join(cell_xml(width, self.paragraph(self.runs(name, bold=True), "PlanTable"))
+                         for width, name in zip(widths, columns))
+        self.out.append(f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{header}</w:tr>')
+        return widths
 
-    def table(self, container, block: TableBlock) -> None:
+    def table(self, block: TableBlock) -> None:
         if block.caption:
-            self.paragraph(container, block.caption, "Plan Table").runs[0].bold = True
-        table = self.new_table(container, block.columns, len(block.rows), block.widths)
+            self.out.append(self.paragraph(self.runs(block.caption, bold=True), "PlanTable"))
+        widths = self.table_start(block.columns, block.widths)
         covered = [0] * len(block.columns)
-        for r, row in enumerate(block.rows, start=1):
-            free = [c for c in range(len(block.columns)) if covered[c] == 0]
-            for column, cell in zip(free, row):
-                target = table.cell(r, column)
-                if cell.rowspan > 1:
-                    target = target.merge(table.cell(r + cell.rowspan - 1, column))
-                self.cell(target, cell.blocks)
+        for row in block.rows:
+            cells = iter(row)
+            xml = []
+            for column, width in enumerate(widths):
+                if covered[column]:
+                    xml.append(cell_xml(width, self.paragraph("", "PlanTable"), merge="continue"))
+                    continue
+                cell = next(cells, None)
+                if cell is None:
+                    continue
+                content = "".join(self.cell_lines(cell.blocks)) or self.paragraph("", "PlanTable")
+                xml.append(cell_xml(width, content, merge="restart" if cell.rowspan > 1 else None))
                 covered[column] = cell.rowspan
             covered = [max(0, c - 1) for c in covered]
+            self.out.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(xml)}</w:tr>")
+        self.out.append("</w:tbl>")
 
-    def cell(self, cell, blocks: list) -> None:
-        first = cell.paragraphs[0]
-        first.style = self.word.styles["Plan Table"]
-        used = False
+    def cell_lines(self, blocks: list, base_em: float = 0.0):
         for block in blocks:
-            for kind, text, label, depth in _cell_lines(block):
-                para = first if not used else cell.add_paragraph(style="Plan Table")
-                used = True
-                if kind == "item":
-                    self.hanging(para, depth, label, TABLE_PT)
-                    fonts(para.add_run(label + "\t"))
-                self.runs(para, text)
+            if isinstance(block, Paragraph):
+                yield self.paragraph(self.runs(block.text), "PlanTable", left=twips(base_em, TABLE_PT))
+            elif isinstance(block, Entry):
+                xml, start = self.labelled(block, "PlanTable", base_em, TABLE_PT)
+                yield xml
+                for text in block.body:
+                    yield self.paragraph(self.runs(text), "PlanTable", left=twips(start, TABLE_PT))
+                yield from self.cell_lines(block.children, start)
 
-    def form(self, container, block: FormBlock, base_em: float) -> None:
+    def form(self, block: FormBlock, base_em: float) -> None:
         for field in block.fields:
-            para = self.paragraph(container, "")
-            para.paragraph_format.left_indent = Pt(base_em * BODY_PT)
-            if "：" in field:
-                self.runs(para, field)
-            else:
-                self.runs(para, field + "：")
-                blank = para.add_run("\u3000" * 10)
-                blank.underline = True
-                fonts(blank)
-        rows = form_rows(block)
-        extra = 1 if block.total_label else 0
-        table = self.new_table(container, block.columns, len(rows) + extra, [6, 1, 1, 2][:len(block.columns)])
-        for r, entry in enumerate(rows, start=1):
-            cells = table.rows[r].cells
-            para = cells[0].paragraphs[0]
-            para.style = self.word.styles["Plan Table"]
-            self.hanging(para, max(0, entry.depth - 3) * 1.0, entry.label, TABLE_PT)
-            if entry.label:
-                fonts(para.add_run(entry.label + "\t"))
-            if entry.mark:
-                fonts(para.add_run(entry.mark + " "))
-            self.runs(para, entry.heading)
-            for text in entry.body:
-                self.runs(cells[0].add_paragraph(style="Plan Table"), text)
-            if entry.points and len(cells) > 1:
-                points = cells[1].paragraphs[0]
-                points.style = self.word.styles["Plan Table"]
-                self.runs(points, entry.points)
-        if extra:
-            cells = table.rows[-1].cells
-            cells[0].paragraphs[0].style = self.word.styles["Plan Table"]
-            self.runs(cells[0].paragraphs[0], block.total_label, bold=True)
-            if block.total is not None and len(cells) > 1:
-                self.runs(cells[1].paragraphs[0], str(block.total))
+            content = self.runs(field) if "：" in field else self.runs(field + "：") + run_xml("\u3000" * 10, underline=True)
+            self.out.append(self.paragraph(content, "PlanBody", left=twips(base_em, BODY_PT)))
+        widths = self.table_start(block.columns, FORM_WIDTHS[:len(block.columns)])
+        for entry in form_rows(block):
+            xml, start = self.labelled(entry, "PlanTable", max(0, entry.depth - 3), TABLE_PT)
+            content = xml + "".join(self.paragraph(self.runs(t), "PlanTable", left=twips(start, TABLE_PT)) for t in entry.body)
+            self.form_row(widths, content, entry.points or "")
+        if block.total_label:
+            self.form_row(widths, self.paragraph(self.runs(block.total_label, bold=True), "PlanTable"),
+                          "" if block.total is None else str(block.total))
+        self.out.append("</w:tbl>")
         for note in block.notes:
-            self.paragraph(container, note, "Plan Note")
+            self.out.append(self.paragraph(self.runs(note), "PlanNote"))
+
+    def form_row(self, widths: list[int], content: str, points: str) -> None:
+        cells = [cell_xml(widths[0], content)]
+        if len(widths) > 1:
+            cells.append(cell_xml(widths[1], self.paragraph(self.runs(points), "PlanTable") if points
+                                  else self.paragraph("", "PlanTable")))
+        cells += [cell_xml(w, self.paragraph("", "PlanTable")) for w in widths[2:]]
+        self.out.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>")
 
 
-def _cell_lines(block, depth: float = 0.0):
-    """(kind, text, label, indent) for each line a cell block prints."""
-    if isinstance(block, Paragraph):
-        yield "text", block.text, "", depth
-        return
-    if isinstance(block, Entry):
-        yield "item", block.heading, block.label, depth
-        for text in block.body:
-            yield "text", text, "", depth
-        for child in block.children:
-            yield from _cell_lines(child, depth + label_width(block.label))
+def escape(text: str, quote: bool = False) -> str:
+    """XML character escaping (xml.sax.saxutils would pull in urllib and ssl at start-up)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace('"', "&quot;") if quote else text
 
 
-def fonts(run) -> None:
-    """Name the fonts on the run itself: Times New Roman for Latin and digits, 標楷體 for Chinese."""
-    rpr = run._r.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = OxmlElement("w:rFonts")
-        rpr.insert(0, rfonts)
-    rfonts.set(qn("w:ascii"), LATIN)
-    rfonts.set(qn("w:hAnsi"), LATIN)
-    rfonts.set(qn("w:eastAsia"), EAST_ASIAN)
+def run_xml(text: str, bold: bool = False, italic: bool = False, underline: bool = False) -> str:
+    """One run, fonts named on the run itself; tabs and line breaks become Word's own marks."""
+    props = FONTS + ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "") + ('<w:u w:val="single"/>' if underline else "")
+    pieces = []
+    for part in re.split(r"(\t|\n)", text):
+        if part == "\t":
+            pieces.append("<w:tab/>")
+        elif part == "\n":
+            pieces.append("<w:br/>")
+        elif part:
+            pieces.append(f'<w:t xml:space="preserve">{escape(part)}</w:t>')
+    return f"<w:r><w:rPr>{props}</w:rPr>{''.join(pieces)}</w:r>"
 
 
-def repeat_header(row) -> None:
-    trpr = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    trpr.append(header)
+def cell_xml(width: int, content: str, merge: str | None = None) -> str:
+    merge_xml = {"restart": '<w:vMerge w:val="restart"/>', "continue": "<w:vMerge/>"}.get(merge, "")
+    return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{merge_xml}</w:tcPr>{content}</w:tc>'
+
+
+def core_properties(doc: Document) -> bytes:
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    fields = {"dc:title": plain(doc.title), "dc:creator": doc.agency, "cp:lastModifiedBy": doc.agency,
+              "dc:subject": f"{doc.agency} {doc.year} 年度計畫", "cp:keywords": f"{doc.agency}; {doc.year}"}
+    body = "".join(f"<{k}>{escape(v)}</{k}>" for k, v in fields.items())
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            f'{body}<dcterms:created xsi:type="dcterms:W3CDTF">{now}</dcterms:created>'
+            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{now}</dcterms:modified></cp:coreProperties>').encode("utf-8")
+
+
+def render(doc: Document, template: str) -> bytes:
+    parts, section = reference_parts(template, os.path.getmtime(template))
+    body = Body()
+    body.document(doc)
+    if body.out and body.out[-1].endswith("</w:tbl>"):
+        body.out.append(body.paragraph("", "PlanBody"))  # Word expects a paragraph between a table and the section end
+    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           f'<w:document {NAMESPACES}><w:body>{"".join(body.out)}{section}</w:body></w:document>')
+    rels = parts["word/_rels/document.xml.rels"].decode("utf-8")
+    links = "".join(f'<Relationship Id="{rid}" Type="{HYPERLINK}" Target="{escape(url, quote=True)}" '
+                    'TargetMode="External"/>' for url, rid in body.links.items())
+    rels = rels.replace("</Relationships>", links + "</Relationships>")
+    written = {"word/document.xml": xml.encode("utf-8"), "word/_rels/document.xml.rels": rels.encode("utf-8"),
+               "docProps/core.xml": core_properties(doc)}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, written.get(name, data))
+    return out.getvalue()
 
 
 def write(doc: Document, path: str, options: dict | None = None) -> None:
     options = options or {}
     template = template_path(options.get("agency"), options.get("docx_template"))
     if not os.path.exists(template):
-        from ..errors import BuildError
-
         raise BuildError(f"{template}: 找不到 DOCX 範本檔。 (DOCX template not found)")
-    write_atomic(path, DocxWriter(doc, template).write())
+    write_atomic(path, render(doc, template))

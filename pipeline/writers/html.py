@@ -6,8 +6,8 @@ pipeline.inline, which renders Markdown and sanitises it.
 """
 from __future__ import annotations
 
+import os
 import re
-from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
@@ -15,8 +15,7 @@ from markupsafe import Markup
 from ..files import write_atomic
 from ..inline import plain, to_html
 from ..tree import Document, Entry, FormBlock, Paragraph, TableBlock, form_rows
-
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+from . import TEMPLATES
 
 
 def template_folders(agency: str | None = None, extra: str | None = None) -> list[str]:
@@ -28,9 +27,20 @@ def template_folders(agency: str | None = None, extra: str | None = None) -> lis
     return folders
 
 
+def bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept in the user's cache folder: compiling costs more than rendering a plan."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "plan-pipeline", "jinja")
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(folder) if os.access(folder, os.W_OK) else None
+
+
 def environment(folders: list[str]) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(folders), autoescape=True,
-                             trim_blocks=False, lstrip_blocks=False, undefined=jinja2.StrictUndefined)
+                             undefined=jinja2.StrictUndefined, bytecode_cache=bytecode_cache())
     env.filters.update(inline=lambda t: Markup(to_html(t or "")), plain=lambda t: plain(t or ""),
                        anchor=anchor, form_rows=form_rows, in_groups=in_groups, form_field=form_field)
     return env
