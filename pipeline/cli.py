@@ -134,7 +134,8 @@ def build(paths: tuple[str, ...], out: str | None, formats: str, workers: int | 
 @click.argument("year")
 @click.option("-o", "--output", "out", default="build", show_default=True, help="輸出資料夾。 Output folder.")
 def make_plan(agency: str, year: str, out: str) -> None:
-    """`make plan AGENCY= YEAR=` 所執行的：建置 build/<機關>/<年度>/ 下的 plan.docx 與 plan.html。"""
+    """`make plan AGENCY= YEAR=` 所執行的：build/<機關>/<年度>/ 下的 plan.docx、plan.html，
+    有前一年計畫時再加 diff.html、diff.docx（修正對照表）與 diff.json。"""
     import os
 
     from .build import Job, plan_file, run_jobs
@@ -143,8 +144,93 @@ def make_plan(agency: str, year: str, out: str) -> None:
         path = plan_file(agency, year)
     except PlanError as error:
         _fail(error)
-    job = Job(path, os.path.join(out, agency, str(int(year))), ("docx", "html"), agency)
-    sys.exit(_report(run_jobs([job], 1), 1))
+    folder = os.path.join(out, agency, str(int(year)))
+    code = _report(run_jobs([Job(path, folder, ("docx", "html"), agency)], 1), 1)
+    previous = os.path.join("plans", agency, f"{int(year) - 1}.yaml")
+    if code == 0 and os.path.isfile(previous):
+        from .review import write
+
+        review = _review(previous, path)
+        for fmt in ("html", "docx", "json"):
+            target = os.path.join(folder, f"diff.{fmt}")
+            write(review, fmt, target, {"agency": agency, "agency_name": review.new_title})
+            click.echo(f"已寫入 wrote {target}")
+    sys.exit(code)
+
+
+@main.command()
+@click.argument("old", type=click.Path(dir_okay=False))
+@click.argument("new", type=click.Path(dir_okay=False))
+@click.option("--format", "formats", default="text", show_default=True,
+              help="text,html,docx,json（可多選，以逗號分隔）。 Formats, comma-separated.")
+@click.option("-o", "--output", "out", help="輸出檔；多種格式時作為檔名主幹。 Output file (a stem when several).")
+def diff(old: str, new: str, formats: str, out: str | None) -> None:
+    """比較兩份計畫（通常是去年與今年）：新增、刪除、修改、移動與年度更新。"""
+    from .review import FORMATS
+
+    chosen = tuple(dict.fromkeys(f.strip().lower() for f in formats.split(",") if f.strip()))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise click.BadParameter(f"不支援的格式 {', '.join(unknown) or '(空白)'}；可用：{', '.join(FORMATS)}")
+    review = _review(old, new)
+    from .review import to_json, write
+
+    for fmt in chosen:
+        if out is None and fmt in ("text", "json"):
+            if fmt == "text":
+                from .review.text import render
+
+                click.echo(render(review, colour=sys.stdout.isatty()), nl=False)
+            else:
+                click.echo(to_json(review), nl=False)
+            continue
+        target = _target(out, fmt, len(chosen) > 1)
+        write(review, fmt, target, {"agency_name": review.new_title})
+        click.echo(f"已寫入 wrote {target}", err=True)
+
+
+def _review(old: str, new: str):
+    from .diff import compare
+    from .loader import load_plan
+    from .tree import build_document
+
+    documents = []
+    for path in (old, new):
+        try:
+            documents.append(build_document(load_plan(path, _read(path))))
+        except PlanProblems as problems:
+            _fail(problems)
+    return compare(documents[0], documents[1], old, new)
+
+
+def _target(out: str | None, fmt: str, several: bool) -> str:
+    import os
+
+    suffix = {"text": "txt"}.get(fmt, fmt)
+    if out is None:
+        return f"diff.{suffix}"
+    return f"{os.path.splitext(out)[0]}.{suffix}" if several else out
+
+
+@main.command(name="new")
+@click.argument("agency")
+@click.argument("year")
+@click.option("--force", is_flag=True, help="覆蓋已存在的計畫檔。 Overwrite an existing plan.")
+def new_year(agency: str, year: str, force: bool) -> None:
+    """依該機關最近一年的計畫，產生 plans/AGENCY/YEAR.yaml 草稿（年度與日期順延）。"""
+    from .build import SLUG
+    from .errors import UsageError
+    from .newyear import new_plan
+
+    try:
+        if not SLUG.match(agency):
+            raise UsageError(f"機關代號「{agency}」只能用小寫英文字母、數字與連字號。 (AGENCY must be a slug)")
+        if not year.isdigit():
+            raise UsageError(f"YEAR「{year}」不是民國年（例如 104）。 (YEAR must be an ROC year)")
+        source, target = new_plan(agency, int(year), force=force)
+    except PlanError as error:
+        _fail(error)
+    click.echo(f"已寫入 wrote {target}（依 {source}）")
 
 
 def _report(outcomes, total: int) -> int:

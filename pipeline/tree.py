@@ -105,6 +105,7 @@ class Document:
     body: list[Entry]
     appendices: list[Entry]
     cover: list[str] = field(default_factory=list)
+    issued: list[str] = field(default_factory=list)  # the cover's date and number of issue: one year's only
     source: str = ""
 
     @property
@@ -146,7 +147,8 @@ def build_document(plan: Plan) -> Document:
     body = [_section(plan, key, section, options) for key, section in plan.ordered_sections()]
     appendices = [_appendix(a, appendix, plan, options) for a, appendix in enumerate(plan.appendices)]
     document = Document(agency=plan.agency, year=plan.year, title_lines=[clean(t) for t in plan.title],
-                        body=body, appendices=appendices, cover=_cover(plan), source=plan.source)
+                        body=body, appendices=appendices, cover=_cover(plan), issued=_issued(plan),
+                        source=plan.source)
     number(document)
     return document
 
@@ -157,11 +159,15 @@ def _cover(plan: Plan) -> list[str]:
     lines = [plan.agency, clean(plan.cover.title) or " ".join(plan.title)]
     if plan.cover.note:
         lines.append(clean(plan.cover.note))
-    if plan.issued and plan.issued.date:
-        lines.append(f"中華民國 {plan.issued.date}")
-    if plan.issued and plan.issued.number:
-        lines.append(plan.issued.number)
     return lines
+
+
+def _issued(plan: Plan) -> list[str]:
+    """Printed on the cover, under its other lines."""
+    if plan.cover is None or plan.issued is None:
+        return []
+    lines = [f"中華民國 {plan.issued.date}"] if plan.issued.date else []
+    return lines + ([plan.issued.number] if plan.issued.number else [])
 
 
 def _section(plan: Plan, key: str, section: Section, options: NumberingOptions) -> Entry:
@@ -342,7 +348,7 @@ def walk_entries(blocks: list):
 
 def outline(document: Document) -> str:
     """A stable text dump of the tree: one line per entry, paragraph, table row and form row."""
-    lines = [f"# {document.title}"] + [f"cover: {line}" for line in document.cover]
+    lines = [f"# {document.title}"] + [f"cover: {line}" for line in document.cover + document.issued]
 
     def emit(blocks: list, indent: str) -> None:
         for block in blocks:

@@ -123,10 +123,10 @@ class Body:
     # ---- document parts ---------------------------------------------------------------------
 
     def document(self, doc: Document) -> None:
-        for index, line in enumerate(doc.cover):
+        for index, line in enumerate(doc.cover + doc.issued):
             self.out.append(self.paragraph(self.runs(line), "PlanCover", space_before=2400 if index == 0 else 480))
         title = run_xml("\n").join(self.runs(line) for line in doc.title_lines)
-        self.out.append(self.paragraph(title, "Title", page_break=bool(doc.cover)))
+        self.out.append(self.paragraph(title, "Title", page_break=bool(doc.cover or doc.issued)))
         for section in doc.body:
             self.entry(section, 0.0)
         for appendix in doc.appendices:
@@ -239,9 +239,11 @@ def escape(text: str, quote: bool = False) -> str:
     return text.replace('"', "&quot;") if quote else text
 
 
-def run_xml(text: str, bold: bool = False, italic: bool = False, underline: bool = False) -> str:
+def run_xml(text: str, bold: bool = False, italic: bool = False, underline: bool = False,
+            strike: bool = False) -> str:
     """One run, fonts named on the run itself; tabs and line breaks become Word's own marks."""
-    props = FONTS + ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "") + ('<w:u w:val="single"/>' if underline else "")
+    props = (FONTS + ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "") + ("<w:strike/>" if strike else "")
+             + ('<w:u w:val="single"/>' if underline else ""))
     pieces = []
     for part in re.split(r"(\t|\n)", text):
         if part == "\t":
@@ -258,10 +260,10 @@ def cell_xml(width: int, content: str, merge: str | None = None) -> str:
     return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{merge_xml}</w:tcPr>{content}</w:tc>'
 
 
-def core_properties(doc: Document) -> bytes:
+def core_properties(title: str, agency: str, subject: str, keywords: str) -> bytes:
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    fields = {"dc:title": plain(doc.title), "dc:creator": doc.agency, "cp:lastModifiedBy": doc.agency,
-              "dc:subject": f"{doc.agency} {doc.year} 年度計畫", "cp:keywords": f"{doc.agency}; {doc.year}"}
+    fields = {"dc:title": title, "dc:creator": agency, "cp:lastModifiedBy": agency,
+              "dc:subject": subject, "cp:keywords": keywords}
     body = "".join(f"<{k}>{escape(v)}</{k}>" for k, v in fields.items())
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
@@ -271,10 +273,9 @@ def core_properties(doc: Document) -> bytes:
             f'<dcterms:modified xsi:type="dcterms:W3CDTF">{now}</dcterms:modified></cp:coreProperties>').encode("utf-8")
 
 
-def render(doc: Document, template: str) -> bytes:
+def package(body: Body, template: str, properties: bytes) -> bytes:
+    """A whole .docx: the reference document's parts, with this body and these properties."""
     parts, section = reference_parts(template, os.path.getmtime(template))
-    body = Body()
-    body.document(doc)
     if body.out and body.out[-1].endswith("</w:tbl>"):
         body.out.append(body.paragraph("", "PlanBody"))  # Word expects a paragraph between a table and the section end
     xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -284,7 +285,7 @@ def render(doc: Document, template: str) -> bytes:
                     'TargetMode="External"/>' for url, rid in body.links.items())
     rels = rels.replace("</Relationships>", links + "</Relationships>")
     written = {"word/document.xml": xml.encode("utf-8"), "word/_rels/document.xml.rels": rels.encode("utf-8"),
-               "docProps/core.xml": core_properties(doc)}
+               "docProps/core.xml": properties}
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
@@ -292,9 +293,20 @@ def render(doc: Document, template: str) -> bytes:
     return out.getvalue()
 
 
-def write(doc: Document, path: str, options: dict | None = None) -> None:
-    options = options or {}
+def render(doc: Document, template: str) -> bytes:
+    body = Body()
+    body.document(doc)
+    properties = core_properties(plain(doc.title), doc.agency, f"{doc.agency} {doc.year} 年度計畫",
+                                 f"{doc.agency}; {doc.year}")
+    return package(body, template, properties)
+
+
+def checked_template(options: dict) -> str:
     template = template_path(options.get("agency"), options.get("docx_template"))
     if not os.path.exists(template):
         raise BuildError(f"{template}: 找不到 DOCX 範本檔。 (DOCX template not found)")
-    write_atomic(path, render(doc, template))
+    return template
+
+
+def write(doc: Document, path: str, options: dict | None = None) -> None:
+    write_atomic(path, render(doc, checked_template(options or {})))

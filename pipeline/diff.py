@@ -1,0 +1,331 @@
+"""Year-over-year review: two Documents → the list of changes between them, never from rendered text.
+
+Both trees are flattened into units (the title, each section, item, form row and table row, each with
+its own text and no label). Units are aligned by content, not by number: identical text under the same
+parent first, then identical text anywhere, then similar text under the same parent, then similar text
+anywhere. Then each pair is classified:
+
+- text equal, same parent, same order among its siblings  → no change (a new number alone is not one);
+- text equal but another parent, or out of order         → moved;
+- text differs only by the plan's year moving on          → year (「103 年度」→「104 年度」);
+- text differs                                            → modified;
+- left over in the old plan → removed; in the new → added (a whole added subtree is one change).
+
+Order among siblings is judged by the longest increasing run of old positions, so that inserting or
+deleting a sibling moves nothing else.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from .tree import Document, Entry, FormBlock, Paragraph, TableBlock
+
+SIMILAR_UNDER_PARENT = 0.5
+SIMILAR_ANYWHERE = 0.7
+_YEAR = re.compile(r"(?<![\d.])(\d{2,3})(?=\s*(?:年|[-/.]\d{1,2}[-/.]\d{1,2}))")
+
+
+@dataclass
+class Unit:
+    index: int
+    path: str
+    text: str
+    parent: int | None
+    kind: str = "entry"   # entry | row | title
+    note: str | None = None
+
+
+@dataclass
+class Change:
+    kind: str             # added | removed | modified | moved | year
+    old_path: str | None
+    new_path: str | None
+    old: str | None
+    new: str | None
+    note: str | None = None
+    order: tuple = field(default=(0, 0), repr=False, compare=False)
+
+    def as_json(self) -> dict:
+        return {"kind": self.kind, "old_path": self.old_path, "new_path": self.new_path,
+                "old": self.old, "new": self.new}
+
+    def redline(self) -> list[tuple[int, str]]:
+        """Character-level edits as whole phrases: (-1 deleted | 0 kept | 1 inserted, text)."""
+        if self.old is None:
+            return [(1, self.new or "")]
+        if self.new is None:
+            return [(-1, self.old)]
+        from diff_match_patch import diff_match_patch
+
+        engine = diff_match_patch()
+        engine.Diff_Timeout = 0
+        edits = engine.diff_main(self.old, self.new)
+        engine.diff_cleanupSemantic(edits)
+        return whole_tokens([(op, text) for op, text in edits])
+
+
+_TOKEN_END = re.compile(r"[0-9A-Za-z]+$")
+_TOKEN_START = re.compile(r"^[0-9A-Za-z]+")
+
+
+def whole_tokens(edits: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Widen each edit to whole numbers and Latin words: 「103 → 104」, not 「10[3→4]」."""
+    groups: list[list] = []  # [kept text] or [deleted, inserted]
+    for op, text in edits:
+        if op == 0:
+            groups.append([text])
+        elif groups and len(groups[-1]) == 2:
+            groups[-1][0 if op == -1 else 1] += text
+        else:
+            groups.append([text, ""] if op == -1 else ["", text])
+    for i, group in enumerate(groups):
+        if len(group) != 2:
+            continue
+        if i > 0 and any(_TOKEN_START.match(g) for g in group):
+            head = _TOKEN_END.search(groups[i - 1][0])
+            if head:
+                groups[i - 1][0] = groups[i - 1][0][:head.start()]
+                group[0], group[1] = head.group(0) + group[0], head.group(0) + group[1]
+        if i + 1 < len(groups) and len(groups[i + 1]) == 1 and any(_TOKEN_END.search(g) for g in group):
+            tail = _TOKEN_START.match(groups[i + 1][0])
+            if tail:
+                groups[i + 1][0] = groups[i + 1][0][tail.end():]
+                group[0], group[1] = group[0] + tail.group(0), group[1] + tail.group(0)
+    result = []
+    for group in groups:
+        if len(group) == 1:
+            result += [(0, group[0])] if group[0] else []
+        else:
+            result += [(op, text) for op, text in ((-1, group[0]), (1, group[1])) if text]
+    return result
+
+
+KINDS = ("added", "removed", "modified", "moved", "year")
+
+
+@dataclass
+class Review:
+    old_name: str
+    new_name: str
+    old_title: str
+    new_title: str
+    changes: list[Change]
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = dict.fromkeys(KINDS, 0)
+        for change in self.changes:
+            counts[change.kind] += 1
+        return counts
+
+    def as_json(self) -> dict:
+        return {"old": self.old_name, "new": self.new_name,
+                "changes": [c.as_json() for c in self.changes], "summary": self.summary}
+
+
+# ---- flattening ------------------------------------------------------------------------------
+
+def units_of(doc: Document) -> list[Unit]:
+    units: list[Unit] = []
+
+    def add(path: str, text: str, parent: int | None, kind: str = "entry", note: str | None = None) -> int:
+        units.append(Unit(len(units), path, text, parent, kind, note))
+        return len(units) - 1
+
+    add("標題", "\n".join(doc.title_lines + doc.cover), None, "title")
+
+    def entry_text(entry: Entry) -> str:
+        parts = [entry.mark or "", entry.heading] + entry.body
+        for block in entry.children:
+            if isinstance(block, Paragraph):
+                parts.append(block.text)
+            elif isinstance(block, FormBlock):
+                parts += block.fields + block.notes + ([block.total_label] if block.total_label else [])
+        if entry.points and entry.in_form:
+            parts.append(entry.points)
+        return "\n".join(p for p in parts if p)
+
+    def walk(blocks: list, parent: int | None, parent_path: str) -> None:
+        for block in blocks:
+            if isinstance(block, Entry):
+                me = add(block.path or block.title or "", entry_text(block), parent, note=block.note)
+                walk(block.children, me, block.path)
+            elif isinstance(block, TableBlock):
+                for number, row in enumerate(block.rows, start=1):
+                    cells = [" ".join(_cell_text(b) for b in cell.blocks) for cell in row]
+                    add(f"{parent_path}表格第 {number} 列", " | ".join(cells), parent, "row")
+            elif isinstance(block, FormBlock):
+                walk(block.items, parent, parent_path)
+
+    for entry in doc.body + doc.appendices:
+        walk([entry], None, "")
+    return units
+
+
+def _cell_text(block) -> str:
+    if isinstance(block, Paragraph):
+        return block.text
+    return block.label + block.heading + "".join(_cell_text(c) for c in block.children if isinstance(c, (Entry, Paragraph)))
+
+
+# ---- alignment -----------------------------------------------------------------------------------
+
+def similarity(a: str, b: str) -> float:
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() < SIMILAR_UNDER_PARENT or matcher.quick_ratio() < SIMILAR_UNDER_PARENT:
+        return 0.0
+    return matcher.ratio()
+
+
+def align(old: list[Unit], new: list[Unit]) -> dict[int, int]:
+    """new unit index → old unit index, for every pair judged the same unit."""
+    match: dict[int, int] = {}
+    taken: set[int] = set()
+    old_by_text: dict[str, list[int]] = {}
+    for unit in old:
+        old_by_text.setdefault(unit.text, []).append(unit.index)
+
+    def old_parent_of(unit: Unit) -> int | None:
+        return None if unit.parent is None else match.get(unit.parent, -1)
+
+    def take(n: int, o: int) -> None:
+        match[n] = o
+        taken.add(o)
+
+    # 1. identical text under the same parent; 2. identical text anywhere.
+    for same_parent in (True, False):
+        for unit in new:
+            if unit.index in match:
+                continue
+            for o in old_by_text.get(unit.text, ()):
+                if o not in taken and old[o].kind == unit.kind and (
+                        not same_parent or old[o].parent == old_parent_of(unit)):
+                    take(unit.index, o)
+                    break
+    # 3. similar text under the same parent; 4. similar text anywhere.
+    children: dict[int | None, list[int]] = {}
+    for unit in old:
+        children.setdefault(unit.parent, []).append(unit.index)
+    for same_parent in (True, False):
+        threshold = SIMILAR_UNDER_PARENT if same_parent else SIMILAR_ANYWHERE
+        for unit in new:
+            if unit.index in match:
+                continue
+            pool = children.get(old_parent_of(unit), []) if same_parent else range(len(old))
+            best, best_score = None, threshold
+            for o in pool:
+                if o in taken or old[o].kind != unit.kind:
+                    continue
+                score = similarity(old[o].text, unit.text)
+                if score >= best_score:
+                    best, best_score = o, score
+            if best is not None:
+                take(unit.index, best)
+    return match
+
+
+def _out_of_order(new: list[Unit], old: list[Unit], match: dict[int, int]) -> set[int]:
+    """New units that kept their parent but left their place among the siblings that stayed."""
+    groups: dict[int | None, list[int]] = {}
+    for unit in new:
+        if unit.index not in match:
+            continue
+        o = match[unit.index]
+        parent_same = (unit.parent is None and old[o].parent is None) or (
+            unit.parent is not None and match.get(unit.parent) == old[o].parent and old[o].parent is not None)
+        if parent_same:
+            groups.setdefault(unit.parent, []).append(unit.index)
+    moved: set[int] = set()
+    for members in groups.values():
+        keep = _longest_increasing([match[n] for n in members])
+        moved.update(n for position, n in enumerate(members) if position not in keep)
+    return moved
+
+
+def _longest_increasing(values: list[int]) -> set[int]:
+    """Positions of one longest strictly increasing subsequence (patience sorting, O(n log n))."""
+    import bisect
+
+    tails: list[int] = []
+    tail_positions: list[int] = []
+    previous = [-1] * len(values)
+    for position, value in enumerate(values):
+        slot = bisect.bisect_left(tails, value)
+        if slot == len(tails):
+            tails.append(value)
+            tail_positions.append(position)
+        else:
+            tails[slot] = value
+            tail_positions[slot] = position
+        previous[position] = tail_positions[slot - 1] if slot else -1
+    keep = set()
+    position = tail_positions[-1] if tail_positions else -1
+    while position >= 0:
+        keep.add(position)
+        position = previous[position]
+    return keep
+
+
+def roll_years(text: str, old_year: int, new_year: int) -> str:
+    """The text with every year near the plan's moved on by the gap between the two plans."""
+    gap = new_year - old_year
+
+    def shift(match: re.Match) -> str:
+        year = int(match.group(1))
+        return str(year + gap) if abs(year - old_year) <= 2 else match.group(1)
+
+    return _YEAR.sub(shift, text)
+
+
+# ---- the review --------------------------------------------------------------------------------
+
+def compare(old_doc: Document, new_doc: Document, old_name: str = "", new_name: str = "") -> Review:
+    old, new = units_of(old_doc), units_of(new_doc)
+    match = align(old, new)
+    matched_old = {o: n for n, o in match.items()}
+    out_of_order = _out_of_order(new, old, match)
+    changes: list[Change] = []
+    for unit in new:
+        if unit.index not in match:
+            if unit.parent is not None and unit.parent not in match:
+                continue  # inside an added part: shown with it
+            changes.append(Change("added", None, unit.path, None, _subtree_text(new, unit), unit.note,
+                                  (unit.index, 0)))
+            continue
+        before = old[match[unit.index]]
+        reparented = (unit.parent is None) != (before.parent is None) or (
+            unit.parent is not None and match.get(unit.parent) != before.parent)
+        moved = reparented or unit.index in out_of_order
+        if before.text == unit.text:
+            if moved:
+                changes.append(Change("moved", before.path, unit.path, before.text, unit.text, unit.note,
+                                      (unit.index, 0)))
+            continue
+        if moved:
+            kind = "moved"
+        elif roll_years(before.text, old_doc.year, new_doc.year) == unit.text:
+            kind = "year"
+        else:
+            kind = "modified"
+        changes.append(Change(kind, before.path, unit.path, before.text, unit.text, unit.note, (unit.index, 0)))
+    for unit in old:
+        if unit.index in matched_old or (unit.parent is not None and unit.parent not in matched_old):
+            continue
+        anchor = max((matched_old[o] for o in range(unit.index) if o in matched_old), default=-1)
+        changes.append(Change("removed", unit.path, None, _subtree_text(old, unit), None, None,
+                              (anchor, 1 + unit.index)))
+    changes.sort(key=lambda c: c.order)
+    return Review(old_name, new_name, old_doc.title, new_doc.title, changes)
+
+
+def _subtree_text(units: list[Unit], top: Unit) -> str:
+    inside = {top.index}
+    lines = [top.text]
+    for unit in units[top.index + 1:]:
+        if unit.parent not in inside:
+            break  # units are in reading order, so a part's units follow it without a gap
+        inside.add(unit.index)
+        lines.append(unit.text)
+    return "\n".join(lines)

@@ -1,0 +1,34 @@
+"""The review as one accessible page: counts, jump links, inline <ins>/<del>, and a switch for year-only changes."""
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+from ..diff import Review
+from ..files import write_atomic
+from ..writers.html import environment, template_folders
+from . import KIND_NAMES
+
+
+def redline_html(change) -> Markup:
+    """The change's text with deletions and insertions marked, and named for screen readers."""
+    parts = []
+    for op, text in change.redline():
+        text = escape(text).replace("\n", Markup("<br>"))
+        if op == -1:
+            parts.append(Markup('<del><span class="visually-hidden">刪除：</span>{}</del>').format(text))
+        elif op == 1:
+            parts.append(Markup('<ins><span class="visually-hidden">新增：</span>{}</ins>').format(text))
+        else:
+            parts.append(text)
+    return Markup("").join(parts)
+
+
+def render(review: Review, folders: list[str] | None = None) -> str:
+    env = environment(folders or template_folders())
+    env.filters["redline"] = redline_html
+    return env.get_template("review.html.j2").render(review=review, kinds=KIND_NAMES)
+
+
+def write(review: Review, path: str, options: dict | None = None) -> None:
+    options = options or {}
+    write_atomic(path, render(review, options.get("template_folders")).encode("utf-8"))
