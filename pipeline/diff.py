@@ -11,8 +11,8 @@ anywhere. Then each pair is classified:
 - text differs                                            → modified;
 - left over in the old plan → removed; in the new → added (a whole added subtree is one change).
 
-Order among siblings is judged by the longest increasing run of old positions, so that inserting or
-deleting a sibling moves nothing else.
+Order among siblings is judged by the longest increasing run of old positions (ties broken so that
+edited items keep their place), so that inserting or deleting a sibling moves nothing else.
 """
 from __future__ import annotations
 
@@ -239,29 +239,26 @@ def _out_of_order(new: list[Unit], old: list[Unit], match: dict[int, int]) -> se
             groups.setdefault(unit.parent, []).append(unit.index)
     moved: set[int] = set()
     for members in groups.values():
-        keep = _longest_increasing([match[n] for n in members])
+        # Among equally short explanations, call the unchanged items the moved ones, so that an
+        # edited item keeps its place and is reported as modified.
+        weights = [1.0 if new[n].text == old[match[n]].text else 1.001 for n in members]
+        keep = _heaviest_increasing([match[n] for n in members], weights)
         moved.update(n for position, n in enumerate(members) if position not in keep)
     return moved
 
 
-def _longest_increasing(values: list[int]) -> set[int]:
-    """Positions of one longest strictly increasing subsequence (patience sorting, O(n log n))."""
-    import bisect
-
-    tails: list[int] = []
-    tail_positions: list[int] = []
+def _heaviest_increasing(values: list[int], weights: list[float]) -> set[int]:
+    """Positions of the increasing subsequence of greatest total weight (O(n²); sibling lists are short)."""
+    if all(b > a for a, b in zip(values, values[1:])):
+        return set(range(len(values)))
+    best = list(weights)
     previous = [-1] * len(values)
-    for position, value in enumerate(values):
-        slot = bisect.bisect_left(tails, value)
-        if slot == len(tails):
-            tails.append(value)
-            tail_positions.append(position)
-        else:
-            tails[slot] = value
-            tail_positions[slot] = position
-        previous[position] = tail_positions[slot - 1] if slot else -1
+    for i in range(len(values)):
+        for j in range(i):
+            if values[j] < values[i] and best[j] + weights[i] > best[i]:
+                best[i], previous[i] = best[j] + weights[i], j
+    position = max(range(len(values)), key=best.__getitem__, default=-1)
     keep = set()
-    position = tail_positions[-1] if tail_positions else -1
     while position >= 0:
         keep.add(position)
         position = previous[position]
