@@ -44,8 +44,9 @@ def test_folder_build_in_parallel(workspace):
     run = plan("build", "plans", "-o", "site", "-j", "2", cwd=workspace)
     assert run.returncode == 0, run.stderr
     built = sorted(str(p.relative_to(workspace / "site")) for p in (workspace / "site").rglob("plan.*"))
-    assert built == [f"{plan}/{fmt}" for plan in ("fengshan-hr1/97", "kaohsiung-cec/103", "keelung-cec/105")
-                     for fmt in ("plan.docx", "plan.html")]
+    plans = sorted(f"{p.parent.name}/{p.stem}" for p in (workspace / "plans").glob("*/*.yaml"))
+    assert len(plans) >= 3
+    assert built == [f"{plan}/{fmt}" for plan in plans for fmt in ("plan.docx", "plan.html")]
 
 
 def test_unchanged_plans_are_not_rebuilt_until_they_change(workspace):
