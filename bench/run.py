@@ -4,9 +4,11 @@ Not a test: it prints medians and ratios. Every build is forced (--force), so no
 unchanged. pandoc gets each plan as Markdown (bench/plan_markdown.py) and runs twice per plan, once
 for DOCX and once for standalone HTML, which is what one `plan build --format docx,html` produces.
 
-Targets (issue: DOCX and HTML rendering):
+Targets:
   one plan, docx+html in one `plan build`        <= 1.00 x pandoc's two runs
   200 plans, `plan build -j 2` on two processes   <= 0.33 x pandoc's 400 runs on two processes
+  diff of two plans 20 x kaohsiung-cec 103        <= 1 s and <= 0.10 x difflib over the whole texts,
+                                                  growing close to linearly (1x, 5x, 20x shown)
 """
 from __future__ import annotations
 
@@ -110,7 +112,20 @@ def main() -> int:
         print(f"{name:44s} {ours:10.3f}s {theirs_text} {ratio} {target:7.2f}")
     print(f"\nmedians of {RUNS} runs (folder: {max(3, RUNS // 2)}); {os.cpu_count()} cores; "
           f"python {sys.version.split()[0]}")
+    print_diff_bench()
     return 0
+
+
+def print_diff_bench() -> None:
+    """Issue targets: at 20x kaohsiung-cec 103, the diff <= 1 s and <= 0.10 x difflib on the whole texts."""
+    from diff_bench import run
+
+    print(f"\n{'diff, k x kaohsiung-cec/103':30s} {'units':>6s} {'chars':>7s} {'plan diff':>10s} {'difflib':>9s} "
+          f"{'ratio':>7s}  changes found")
+    for times, units, chars, ours, theirs, summary in run():
+        found = ", ".join(f"{k} {n}" for k, n in summary.items() if n)
+        print(f"{f'{times}x (4 edits)':30s} {units:6d} {chars:7d} {ours * 1000:8.1f}ms {theirs:8.3f}s "
+              f"{ours / theirs:7.4f}  {found}")
 
 
 if __name__ == "__main__":
