@@ -5,10 +5,10 @@ PlanProblems listing everything wrong at once, each with FILE:LINE:COL and the f
 """
 from __future__ import annotations
 
-from .errors import PlanProblems, Problem, Where
+from .errors import PlanProblems, Problem
 from .model import PARTS, SYNONYMS, Form, Item, Plan, Table
 from .schema import MISSING, Converter, PointRange
-from .source import Mapping, load_nodes
+from .source import load_nodes
 
 
 def load_plan(path: str, data: bytes | None = None) -> Plan:

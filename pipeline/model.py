@@ -6,12 +6,10 @@ JSON Schema for editors is written from them, and docs/format.md describes the s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Optional, Union
+from typing import Literal, Optional
 
 from .rocdate import RocDate
-from .schema import Lines, Located, PointRange, doc
-
-Points = Union[int, PointRange]
+from .schema import Lines, Located, Points, doc
 
 # The parts of the design card, in their usual order, with the heading used when none is given.
 PARTS = {

@@ -43,7 +43,7 @@ class PointRange:
         return self.text
 
 
-Points = typing.Union[int, PointRange]
+Points = typing.Union[int, PointRange]  # a score: a whole number, or a band such as 8~10
 Lines = typing.NewType("Lines", list)  # one line of text, or a list of lines
 
 _RANGE = re.compile(r"^\s*(\d+)\s*([~～\-－至])\s*(\d+)\s*$")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .model import PARTS, Appendix, Basis, Cell, Form, Item, Numbering, Period, Plan, Section, Table
+from .model import Appendix, Basis, Cell, Form, Item, Numbering, Period, Plan, Section, Table
 from .numbering import NumberingOptions, label, next_style
 from .schema import PointRange
 

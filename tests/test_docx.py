@@ -9,7 +9,6 @@ from lxml import etree
 
 from conftest import SEEDS, needs_tool
 from render_helpers import document
-from pipeline.tree import walk_entries
 
 
 def body_paragraphs(path):

@@ -5,6 +5,7 @@ Run: .venv/bin/python tools/make_field_reference.py   (a test checks the file is
 from __future__ import annotations
 
 import sys
+import types
 import typing
 from pathlib import Path
 
@@ -24,7 +25,7 @@ def type_name(tp) -> str:
     origin = typing.get_origin(tp)
     if tp is Lines:
         return "文字或文字清單"
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType")):
+    if origin in (typing.Union, types.UnionType):
         options = [o for o in typing.get_args(tp) if o is not type(None)]
         if set(options) == {int, PointRange}:
             return "整數或分數範圍（8~10）"
