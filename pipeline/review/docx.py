@@ -8,43 +8,41 @@ from __future__ import annotations
 
 from ..diff import Change, Review
 from ..files import write_atomic
-from ..writers.docx import Body, checked_template, core_properties, package, run_xml
+from ..writers.docx import Body, checked_template, core_properties, package
 from . import KIND_NAMES
 
-COLUMNS = ("修正規定", "現行規定", "說明")
-WIDTHS = [4, 4, 2]
+COLUMNS = ["修正規定", "現行規定", "說明"]
+WEIGHTS = [4, 4, 2]
 
 
 def side(body: Body, change: Change, new: bool) -> str:
     """One side of a row: the point's number, then its text with the edits marked."""
     path = change.new_path if new else change.old_path
     if (change.new if new else change.old) is None:
-        return body.paragraph("", "PlanTable")
-    runs = [run_xml(f"{path}　", bold=True)] if path else []
+        return body.paragraph("", "table")
+    runs = [body.run(f"{path}　", bold=True)] if path else []
     for op, text in change.redline():
         if op == 0:
-            runs.append(run_xml(text))
+            runs.append(body.run(text))
         elif op == 1 and new:
-            runs.append(run_xml(text, underline=True))
+            runs.append(body.run(text, underline=True))
         elif op == -1 and not new:
-            runs.append(run_xml(text, strike=True))
-    return body.paragraph("".join(runs), "PlanTable")
+            runs.append(body.run(text, strike=True))
+    return body.paragraph("".join(runs), "table")
 
 
 def render(review: Review, template: str, agency: str) -> bytes:
     body = Body()
-    body.out.append(body.paragraph(body.runs(f"{review.new_title}修正對照表"), "Title"))
+    body.out.append(body.paragraph(body.runs(f"{review.new_title}修正對照表"), "title"))
     if not review.changes:
-        body.out.append(body.paragraph(body.runs("兩份計畫內容相同，沒有修正。"), "PlanBody"))
+        body.out.append(body.paragraph(body.runs("兩份計畫內容相同，沒有修正。"), "body"))
     else:
-        widths = body.table_start(list(COLUMNS), WIDTHS)
+        body.header(COLUMNS, WEIGHTS)
         for change in review.changes:
-            note = change.note or ""
             cells = [side(body, change, True), side(body, change, False),
-                     body.paragraph(body.runs(note), "PlanTable")]
-            xml = "".join(f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>{c}</w:tc>' for w, c in zip(widths, cells))
-            body.out.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{xml}</w:tr>")
-        body.out.append("</w:tbl>")
+                     body.paragraph(body.runs(change.note or ""), "table")]
+            body.table_row([(cell, 1, False) for cell in cells])
+        body.table_end()
     counts = "、".join(f"{KIND_NAMES[k]} {n} 項" for k, n in review.summary.items() if n)
     properties = core_properties(f"{review.new_title}修正對照表", agency, counts or "無修正",
                                  f"{review.old_name}; {review.new_name}")

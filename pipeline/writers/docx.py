@@ -13,29 +13,27 @@ from __future__ import annotations
 import io
 import os
 import re
-import unicodedata
 import zipfile
 from datetime import datetime, timezone
 from functools import lru_cache
 
 from ..errors import BuildError
 from ..files import write_atomic
-from ..inline import plain, to_runs
-from ..tree import Document, Entry, FormBlock, Paragraph, TableBlock, form_rows
+from ..inline import plain
+from ..tree import Document
 from . import TEMPLATES
+from .layout import Layout
 
 EAST_ASIAN = "標楷體"
 LATIN = "Times New Roman"
-BODY_PT = 16
-TABLE_PT = 12
-TEXT_WIDTH_TWIPS = 9072  # A4 width 21 cm less two 2.5 cm margins = 16 cm
-FORM_WIDTHS = [9, 3, 2, 3]
 HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 NAMESPACES = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
               'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
 FONTS = f'<w:rFonts w:ascii="{LATIN}" w:hAnsi="{LATIN}" w:eastAsia="{EAST_ASIAN}" w:cs="{LATIN}"/>'
 BORDERS = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                   for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+STYLES = {"title": "Title", "heading1": "Heading1", "heading2": "Heading2", "item": "PlanItem",
+          "body": "PlanBody", "table": "PlanTable", "cover": "PlanCover", "note": "PlanNote"}
 
 
 def template_path(agency: str | None = None, explicit: str | None = None) -> str:
@@ -48,13 +46,8 @@ def template_path(agency: str | None = None, explicit: str | None = None) -> str
     return str(TEMPLATES / "reference.docx")
 
 
-def label_width(label: str) -> float:
-    """Width of a label in ems: full-width characters 1, others 0.5."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5 for ch in label)
-
-
-def twips(ems: float, size_pt: float) -> int:
-    return round(ems * size_pt * 20)
+def twips(points: float) -> int:
+    return round(points * 20)
 
 
 @lru_cache(maxsize=4)
@@ -72,165 +65,55 @@ def reference_parts(path: str, mtime: float) -> tuple[dict[str, bytes], str]:
     return parts, section.group(0)
 
 
-class Body:
-    """WordprocessingML for the body of one document, built as a list of strings."""
+class Body(Layout):
+    """WordprocessingML for the body of one document."""
 
     def __init__(self):
-        self.out: list[str] = []
+        super().__init__()
         self.links: dict[str, str] = {}  # url → relationship id
+        self.column_widths: list[int] = []
 
-    # ---- runs --------------------------------------------------------------------------------
+    def run(self, text: str, bold: bool = False, italic: bool = False, underline: bool = False,
+            strike: bool = False) -> str:
+        return run_xml(text, bold, italic, underline, strike)
 
-    def runs(self, text: str, bold: bool = False) -> str:
-        parts = []
-        for run in to_runs(text):
-            if run.href:
-                rel = self.links.setdefault(run.href, f"rIdLink{len(self.links) + 1}")
-                parts.append(f'<w:hyperlink r:id="{rel}">{run_xml(run.text, run.bold or bold, run.italic, True)}</w:hyperlink>')
-            else:
-                parts.append(run_xml(run.text, run.bold or bold, run.italic))
-        return "".join(parts)
+    def link(self, text: str, href: str, bold: bool = False, italic: bool = False) -> str:
+        rel = self.links.setdefault(href, f"rIdLink{len(self.links) + 1}")
+        return f'<w:hyperlink r:id="{rel}">{run_xml(text, bold, italic, True)}</w:hyperlink>'
 
-    # ---- paragraphs -------------------------------------------------------------------------
-
-    def paragraph(self, content: str, style: str, *, left: int = 0, hanging: int = 0, tab: int | None = None,
-                  page_break: bool = False, space_before: int = 0) -> str:
-        props = [f'<w:pStyle w:val="{style}"/>']
+    def paragraph(self, content: str, role: str, *, left: float = 0, hanging: float = 0, tab: bool = False,
+                  page_break: bool = False, space_before: float = 0) -> str:
+        props = [f'<w:pStyle w:val="{STYLES[role]}"/>']
         if page_break:
             props.append("<w:pageBreakBefore/>")
-        if tab is not None:
-            props.append(f'<w:tabs><w:tab w:val="left" w:pos="{tab}"/></w:tabs>')
+        if tab:
+            props.append(f'<w:tabs><w:tab w:val="left" w:pos="{twips(left)}"/></w:tabs>')
         if space_before:
-            props.append(f'<w:spacing w:before="{space_before}"/>')
+            props.append(f'<w:spacing w:before="{twips(space_before)}"/>')
         if left or hanging:
-            props.append(f'<w:ind w:left="{left}" w:hanging="{hanging}"/>' if hanging else f'<w:ind w:left="{left}"/>')
+            hang = f' w:hanging="{twips(hanging)}"' if hanging else ""
+            props.append(f'<w:ind w:left="{twips(left)}"{hang}/>')
         return f"<w:p><w:pPr>{''.join(props)}</w:pPr>{content}</w:p>"
 
-    def labelled(self, entry: Entry, style: str, base_em: float, size_pt: float) -> tuple[str, float]:
-        """A paragraph whose label hangs: returns its XML and where its text starts (in ems)."""
-        hang = label_width(entry.label) + 0.25 if entry.label else 0.0  # slack: an exact fit would tab past
-        start = base_em + hang
-        content = ""
-        if entry.label:
-            content += run_xml(entry.label) + run_xml("\t")
-        if entry.mark:
-            content += run_xml(entry.mark + " ")
-        content += self.runs(entry.heading)
-        xml = self.paragraph(content, style, left=twips(start, size_pt), hanging=twips(hang, size_pt),
-                             tab=twips(start, size_pt) if entry.label else None)
-        return xml, start
-
-    # ---- document parts ---------------------------------------------------------------------
-
-    def document(self, doc: Document) -> None:
-        for index, line in enumerate(doc.cover + doc.issued):
-            self.out.append(self.paragraph(self.runs(line), "PlanCover", space_before=2400 if index == 0 else 480))
-        title = run_xml("\n").join(self.runs(line) for line in doc.title_lines)
-        self.out.append(self.paragraph(title, "Title", page_break=bool(doc.cover or doc.issued)))
-        for section in doc.body:
-            self.entry(section, 0.0)
-        for appendix in doc.appendices:
-            self.out.append(self.paragraph(self.runs(appendix.title or ""), "Heading1", page_break=True))
-            for text in appendix.body:
-                self.out.append(self.paragraph(self.runs(text), "PlanBody"))
-            self.children(appendix.children, 0.0)
-
-    def entry(self, entry: Entry, base_em: float) -> None:
-        if entry.kind == "section":
-            style = "Heading1"
-        elif entry.kind == "form" or (entry.title and entry.depth == 2):
-            style = "Heading2"
-        else:
-            style = "PlanItem"
-        xml, start = self.labelled(entry, style, base_em, BODY_PT)
-        self.out.append(xml)
-        for text in entry.body:
-            self.out.append(self.paragraph(self.runs(text), "PlanBody", left=twips(start, BODY_PT)))
-        self.children(entry.children, start)
-
-    def children(self, blocks: list, base_em: float) -> None:
-        for block in blocks:
-            if isinstance(block, Entry):
-                self.entry(block, base_em)
-            elif isinstance(block, Paragraph):
-                self.out.append(self.paragraph(self.runs(block.text), "PlanBody", left=twips(base_em, BODY_PT)))
-            elif isinstance(block, TableBlock):
-                self.table(block)
-            elif isinstance(block, FormBlock):
-                self.form(block, base_em)
-
-    # ---- tables and forms --------------------------------------------------------------------
-
-    def table_start(self, columns: list[str], weights: list[int]) -> list[int]:
-        weights = weights if len(weights) == len(columns) else [1] * len(columns)
-        widths = [TEXT_WIDTH_TWIPS * w // sum(weights) for w in weights]
-        grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    def table_start(self, columns: list[str], widths: list[float]) -> None:
+        self.column_widths = [twips(w) for w in widths]
+        grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in self.column_widths)
         self.out.append(
             '<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/>'
             f'<w:tblBorders>{BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/>'
-            f'<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
+            '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
             f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>")
-        header = "".join(cell_xml(width, self.paragraph(self.runs(name, bold=True), "PlanTable"))
-                         for width, name in zip(widths, columns))
-        self.out.append(f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{header}</w:tr>')
-        return widths
 
-    def table(self, block: TableBlock) -> None:
-        if block.caption:
-            self.out.append(self.paragraph(self.runs(block.caption, bold=True), "PlanTable"))
-        widths = self.table_start(block.columns, block.widths)
-        covered = [0] * len(block.columns)
-        for row in block.rows:
-            cells = iter(row)
-            xml = []
-            for column, width in enumerate(widths):
-                if covered[column]:
-                    xml.append(cell_xml(width, self.paragraph("", "PlanTable"), merge="continue"))
-                    continue
-                cell = next(cells, None)
-                if cell is None:
-                    continue
-                content = "".join(self.cell_lines(cell.blocks)) or self.paragraph("", "PlanTable")
-                xml.append(cell_xml(width, content, merge="restart" if cell.rowspan > 1 else None))
-                covered[column] = cell.rowspan
-            covered = [max(0, c - 1) for c in covered]
-            self.out.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(xml)}</w:tr>")
+    def table_row(self, cells: list[tuple[str, int, bool]], header: bool = False) -> None:
+        xml = []
+        for width, (content, rows, covered) in zip(self.column_widths, cells):
+            merge = "<w:vMerge/>" if covered else ('<w:vMerge w:val="restart"/>' if rows > 1 else "")
+            xml.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{merge}</w:tcPr>{content}</w:tc>')
+        repeat = "<w:tblHeader/>" if header else ""
+        self.out.append(f"<w:tr><w:trPr><w:cantSplit/>{repeat}</w:trPr>{''.join(xml)}</w:tr>")
+
+    def table_end(self) -> None:
         self.out.append("</w:tbl>")
-
-    def cell_lines(self, blocks: list, base_em: float = 0.0):
-        for block in blocks:
-            if isinstance(block, Paragraph):
-                yield self.paragraph(self.runs(block.text), "PlanTable", left=twips(base_em, TABLE_PT))
-            elif isinstance(block, Entry):
-                xml, start = self.labelled(block, "PlanTable", base_em, TABLE_PT)
-                yield xml
-                for text in block.body:
-                    yield self.paragraph(self.runs(text), "PlanTable", left=twips(start, TABLE_PT))
-                yield from self.cell_lines(block.children, start)
-
-    def form(self, block: FormBlock, base_em: float) -> None:
-        for field in block.fields:
-            content = self.runs(field) if "：" in field else self.runs(field + "：") + run_xml("\u3000" * 10, underline=True)
-            self.out.append(self.paragraph(content, "PlanBody", left=twips(base_em, BODY_PT)))
-        widths = self.table_start(block.columns, FORM_WIDTHS[:len(block.columns)])
-        for entry in form_rows(block):
-            xml, start = self.labelled(entry, "PlanTable", max(0, entry.depth - 3), TABLE_PT)
-            content = xml + "".join(self.paragraph(self.runs(t), "PlanTable", left=twips(start, TABLE_PT)) for t in entry.body)
-            self.form_row(widths, content, entry.points or "")
-        if block.total_label:
-            self.form_row(widths, self.paragraph(self.runs(block.total_label, bold=True), "PlanTable"),
-                          "" if block.total is None else str(block.total))
-        self.out.append("</w:tbl>")
-        for note in block.notes:
-            self.out.append(self.paragraph(self.runs(note), "PlanNote"))
-
-    def form_row(self, widths: list[int], content: str, points: str) -> None:
-        cells = [cell_xml(widths[0], content)]
-        if len(widths) > 1:
-            cells.append(cell_xml(widths[1], self.paragraph(self.runs(points), "PlanTable") if points
-                                  else self.paragraph("", "PlanTable")))
-        cells += [cell_xml(w, self.paragraph("", "PlanTable")) for w in widths[2:]]
-        self.out.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>")
 
 
 def escape(text: str, quote: bool = False) -> str:
@@ -255,11 +138,6 @@ def run_xml(text: str, bold: bool = False, italic: bool = False, underline: bool
     return f"<w:r><w:rPr>{props}</w:rPr>{''.join(pieces)}</w:r>"
 
 
-def cell_xml(width: int, content: str, merge: str | None = None) -> str:
-    merge_xml = {"restart": '<w:vMerge w:val="restart"/>', "continue": "<w:vMerge/>"}.get(merge, "")
-    return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{merge_xml}</w:tcPr>{content}</w:tc>'
-
-
 def core_properties(title: str, agency: str, subject: str, keywords: str) -> bytes:
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     fields = {"dc:title": title, "dc:creator": agency, "cp:lastModifiedBy": agency,
@@ -277,7 +155,7 @@ def package(body: Body, template: str, properties: bytes) -> bytes:
     """A whole .docx: the reference document's parts, with this body and these properties."""
     parts, section = reference_parts(template, os.path.getmtime(template))
     if body.out and body.out[-1].endswith("</w:tbl>"):
-        body.out.append(body.paragraph("", "PlanBody"))  # Word expects a paragraph between a table and the section end
+        body.out.append(body.paragraph("", "body"))  # Word expects a paragraph between a table and the section end
     xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
            f'<w:document {NAMESPACES}><w:body>{"".join(body.out)}{section}</w:body></w:document>')
     rels = parts["word/_rels/document.xml.rels"].decode("utf-8")

@@ -72,7 +72,7 @@ def form_field(field: str) -> Markup:
     """A header field of a form: its name and a line to fill in, unless it brings its own blanks."""
     if "：" in field:
         return Markup.escape(field)
-    return Markup('{}：<span class="blank" aria-label="待填">　</span>').format(field)
+    return Markup('{}：<span class="blank"><span class="visually-hidden">（待填）</span></span>').format(field)
 
 
 def render(doc: Document, folders: list[str] | None = None) -> str:

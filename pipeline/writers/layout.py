@@ -1,0 +1,177 @@
+"""Page layout shared by the word-processor writers (DOCX, ODT): what goes in which paragraph and table.
+
+`Layout` walks the Document once and decides every paragraph's role, hanging indent and tab stop, and
+every table's widths, header row and row spans. A writer subclasses it and supplies the markup:
+`paragraph`, `run`, `link`, `table_start`, `table_row`, `table_end`. Lengths are given in points.
+"""
+from __future__ import annotations
+
+import unicodedata
+from abc import ABC, abstractmethod
+
+from ..inline import to_runs
+from ..tree import Document, Entry, FormBlock, Paragraph, TableBlock, form_rows
+
+BODY_PT = 16
+TABLE_PT = 12
+TEXT_WIDTH_PT = 453.5  # A4 width 21 cm less two 2.5 cm margins = 16 cm
+FORM_WEIGHTS = [9, 3, 2, 3]
+HANG_SLACK_EM = 0.25  # a label exactly as wide as its indent would tab past it
+
+
+def label_width(label: str) -> float:
+    """Width of a label in ems: full-width characters 1, others 0.5."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5 for ch in label)
+
+
+class Layout(ABC):
+    """Walks a Document into paragraphs and tables; subclasses write the markup."""
+
+    def __init__(self):
+        self.out: list[str] = []
+
+    # ---- what a writer supplies ------------------------------------------------------------
+
+    @abstractmethod
+    def paragraph(self, content: str, role: str, *, left: float = 0, hanging: float = 0, tab: bool = False,
+                  page_break: bool = False, space_before: float = 0) -> str:
+        """role: title, heading1, heading2, item, body, table, cover, note."""
+
+    @abstractmethod
+    def run(self, text: str, bold: bool = False, italic: bool = False, underline: bool = False,
+            strike: bool = False) -> str:
+        ...
+
+    @abstractmethod
+    def link(self, text: str, href: str, bold: bool = False, italic: bool = False) -> str:
+        ...
+
+    @abstractmethod
+    def table_start(self, columns: list[str], widths: list[float]) -> None:
+        ...
+
+    @abstractmethod
+    def table_row(self, cells: list[tuple[str, int, bool]], header: bool = False) -> None:
+        """cells: (content, rows spanned, covered by a cell above)."""
+
+    @abstractmethod
+    def table_end(self) -> None:
+        ...
+
+    # ---- shared ------------------------------------------------------------------------------
+
+    def runs(self, text: str, bold: bool = False) -> str:
+        return "".join(self.link(r.text, r.href, r.bold or bold, r.italic) if r.href
+                       else self.run(r.text, r.bold or bold, r.italic) for r in to_runs(text))
+
+    def labelled(self, entry: Entry, role: str, base_em: float, size_pt: float) -> tuple[str, float]:
+        """A paragraph whose label hangs; returns its markup and where its text starts (ems)."""
+        hang = label_width(entry.label) + HANG_SLACK_EM if entry.label else 0.0
+        start = base_em + hang
+        content = self.run(entry.label + "\t") if entry.label else ""
+        if entry.mark:
+            content += self.run(entry.mark + " ")
+        content += self.runs(entry.heading)
+        return self.paragraph(content, role, left=start * size_pt, hanging=hang * size_pt, tab=bool(entry.label)), start
+
+    def document(self, doc: Document) -> None:
+        for index, line in enumerate(doc.cover + doc.issued):
+            self.out.append(self.paragraph(self.runs(line), "cover", space_before=120 if index == 0 else 24))
+        title = self.run("\n").join(self.runs(line) for line in doc.title_lines)
+        self.out.append(self.paragraph(title, "title", page_break=bool(doc.cover or doc.issued)))
+        for section in doc.body:
+            self.entry(section, 0.0)
+        for appendix in doc.appendices:
+            self.out.append(self.paragraph(self.runs(appendix.title or ""), "heading1", page_break=True))
+            for text in appendix.body:
+                self.out.append(self.paragraph(self.runs(text), "body"))
+            self.children(appendix.children, 0.0)
+
+    def entry(self, entry: Entry, base_em: float) -> None:
+        if entry.kind == "section":
+            role = "heading1"
+        elif entry.kind == "form" or (entry.title and entry.depth == 2):
+            role = "heading2"
+        else:
+            role = "item"
+        xml, start = self.labelled(entry, role, base_em, BODY_PT)
+        self.out.append(xml)
+        for text in entry.body:
+            self.out.append(self.paragraph(self.runs(text), "body", left=start * BODY_PT))
+        self.children(entry.children, start)
+
+    def children(self, blocks: list, base_em: float) -> None:
+        for block in blocks:
+            if isinstance(block, Entry):
+                self.entry(block, base_em)
+            elif isinstance(block, Paragraph):
+                self.out.append(self.paragraph(self.runs(block.text), "body", left=base_em * BODY_PT))
+            elif isinstance(block, TableBlock):
+                self.table(block)
+            elif isinstance(block, FormBlock):
+                self.form(block, base_em)
+
+    def widths(self, count: int, weights: list[int]) -> list[float]:
+        weights = weights if len(weights) == count else [1] * count
+        return [TEXT_WIDTH_PT * w / sum(weights) for w in weights]
+
+    def header(self, columns: list[str], weights: list[int]) -> None:
+        self.table_start(columns, self.widths(len(columns), weights))
+        self.table_row([(self.paragraph(self.runs(name, bold=True), "table"), 1, False) for name in columns],
+                       header=True)
+
+    def table(self, block: TableBlock) -> None:
+        if block.caption:
+            self.out.append(self.paragraph(self.runs(block.caption, bold=True), "table"))
+        self.header(block.columns, block.widths)
+        covered = [0] * len(block.columns)
+        for row in block.rows:
+            cells_in_row = iter(row)
+            cells = []
+            for column in range(len(block.columns)):
+                if covered[column]:
+                    cells.append((self.paragraph("", "table"), 1, True))
+                    continue
+                cell = next(cells_in_row, None)
+                if cell is None:
+                    continue
+                content = "".join(self.cell_lines(cell.blocks)) or self.paragraph("", "table")
+                cells.append((content, cell.rowspan, False))
+                covered[column] = cell.rowspan
+            covered = [max(0, c - 1) for c in covered]
+            self.table_row(cells)
+        self.table_end()
+
+    def cell_lines(self, blocks: list, base_em: float = 0.0):
+        for block in blocks:
+            if isinstance(block, Paragraph):
+                yield self.paragraph(self.runs(block.text), "table", left=base_em * TABLE_PT)
+            elif isinstance(block, Entry):
+                xml, start = self.labelled(block, "table", base_em, TABLE_PT)
+                yield xml
+                for text in block.body:
+                    yield self.paragraph(self.runs(text), "table", left=start * TABLE_PT)
+                yield from self.cell_lines(block.children, start)
+
+    def form(self, block: FormBlock, base_em: float) -> None:
+        for field in block.fields:
+            content = self.runs(field) if "：" in field else self.runs(field + "：") + self.run("\u3000" * 10, underline=True)
+            self.out.append(self.paragraph(content, "body", left=base_em * BODY_PT))
+        self.header(block.columns, FORM_WEIGHTS[:len(block.columns)])
+        for entry in form_rows(block):
+            xml, start = self.labelled(entry, "table", max(0, entry.depth - 3), TABLE_PT)
+            content = xml + "".join(self.paragraph(self.runs(t), "table", left=start * TABLE_PT) for t in entry.body)
+            self.form_row(len(block.columns), content, entry.points or "")
+        if block.total_label:
+            self.form_row(len(block.columns), self.paragraph(self.runs(block.total_label, bold=True), "table"),
+                          "" if block.total is None else str(block.total))
+        self.table_end()
+        for note in block.notes:
+            self.out.append(self.paragraph(self.runs(note), "note"))
+
+    def form_row(self, count: int, content: str, points: str) -> None:
+        cells = [(content, 1, False)]
+        if count > 1:
+            cells.append((self.paragraph(self.runs(points) if points else "", "table"), 1, False))
+        cells += [(self.paragraph("", "table"), 1, False) for _ in range(count - 2)]
+        self.table_row(cells)
