@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import PlanError, UsageError
+from .errors import BuildError, PlanError, UsageError
 from .files import write_atomic
 from .writers import TEMPLATES
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PACKAGE = Path(__file__).resolve().parent
-TEMPLATE_FILES = {"html": ("plan.html.j2", "plan.css"), "docx": ("reference.docx",)}
+TEMPLATE_FILES = {"html": ("plan.html.j2", "plan.css"), "docx": ("reference.docx",),
+                  "pdf": ("reference.docx", "fonts.conf")}
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,11 @@ def jobs_for(paths: list[str], out: str | None, formats: tuple[str, ...], force:
                 jobs.append(Job(str(plan), str(Path(out or "build") / agency / plan.stem), formats, agency, force))
         elif path.is_file():
             agency, year = agency_of(given)
-            default = Path("build") / agency / year if agency else Path("build")
-            jobs.append(Job(given, str(Path(out) if out else default), formats, agency, force))
+            if out and len(paths) == 1:
+                folder = Path(out)  # one file: DIR/plan.<fmt>
+            else:  # several files, or no -o: <agency>/<year>/ under DIR (or build/)
+                folder = Path(out or "build") / (agency or path.parent.name) / (year or path.stem)
+            jobs.append(Job(given, str(folder), formats, agency, force))
         else:
             raise UsageError(f"{given}: 找不到這個檔案或資料夾。 (no such file or folder)")
     return jobs
@@ -122,13 +126,18 @@ def _run(job: Job) -> Outcome:
     from .tree import build_document
 
     document = build_document(load_plan(job.plan, data))
-    written = []
+    written, failures = [], []
     for fmt, target, stamp, current in todo:
-        writer = _writer(fmt)
-        writer.write(document, target, {"agency": job.agency})
+        try:
+            _writer(fmt).write(document, target, {"agency": job.agency})
+        except BuildError as error:  # one format failing leaves the others to be written
+            failures.append(f"{job.plan}: {fmt}: {error}")
+            continue
         write_atomic(stamp, current.encode())
         written.append(target)
-    return Outcome(job, written=tuple(written), skipped=tuple(skipped))
+    error = "\n".join(failures) or None
+    return Outcome(job, written=tuple(written), skipped=tuple(skipped), error=error,
+                   exit_code=BuildError.exit_code if failures else 0)
 
 
 def _writer(fmt: str):
@@ -136,8 +145,12 @@ def _writer(fmt: str):
         from .writers import docx as writer
     elif fmt == "html":
         from .writers import html as writer
+    elif fmt == "odt":
+        from .writers import odt as writer
+    elif fmt == "pdf":
+        from .writers import pdf as writer
     else:
-        raise UsageError(f"不支援的格式「{fmt}」；可用：docx、html。 (unknown format)")
+        raise UsageError(f"不支援的格式「{fmt}」；可用：docx、html、odt、pdf。 (unknown format)")
     return writer
 
 

@@ -95,7 +95,7 @@ def schema(output: str | None) -> None:
         click.echo(text, nl=False)
 
 
-FORMAT_HELP = "輸出格式，以逗號分隔：docx,html。 Formats, comma-separated."
+FORMAT_HELP = "輸出格式，以逗號分隔：docx,html,odt,pdf。 Formats, comma-separated."
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -243,7 +243,6 @@ def _report(outcomes, total: int) -> int:
             if outcome.error:
                 click.echo(outcome.error, err=True)
                 code = max(code, outcome.exit_code)
-                continue
             for path in outcome.written:
                 click.echo(f"已寫入 wrote {path}", err=show_bar)
             for path in outcome.skipped:

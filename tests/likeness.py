@@ -71,3 +71,20 @@ def html_text(page: str) -> str:
 
 def likeness(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def odt_text(path: str) -> str:
+    """Body text of an ODT in reading order."""
+    with zipfile.ZipFile(path) as archive:
+        root = etree.fromstring(archive.read("content.xml"))
+    office = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+    body = root.find(f"{office}body")
+    return normalise("".join(body.itertext()))
+
+
+def pdf_text(path: str) -> str:
+    """The PDF's text layer in content order (-raw: table cells whole), less the page footers."""
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", path, "-"], capture_output=True, text=True, check=True).stdout
+    return normalise(re.sub(r"第\s*\d+\s*頁\s*[，,]\s*共\s*\d+\s*頁", "", text))

@@ -32,6 +32,13 @@ def test_file_build_writes_each_format(workspace):
     assert (out / "plan.html").read_text(encoding="utf-8").startswith("<!doctype html>")
 
 
+def test_several_files_each_get_their_own_folder(workspace):
+    run = plan("build", "plans/kaohsiung-cec/103.yaml", "plans/keelung-cec/105.yaml", "-o", "out", "--format", "html",
+               cwd=workspace)
+    assert run.returncode == 0, run.stderr
+    assert (workspace / "out/kaohsiung-cec/103/plan.html").exists() and (workspace / "out/keelung-cec/105/plan.html").exists()
+
+
 def test_only_the_formats_asked(workspace):
     run = plan("build", "plans/kaohsiung-cec/103.yaml", "--format", "html", "-o", "out", cwd=workspace)
     assert run.returncode == 0
