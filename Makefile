@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 export AGENCY YEAR
 
 .DEFAULT_GOAL := help
-.PHONY: help install plan all test bench validate schema clean
+.PHONY: help install plan all site test bench validate schema clean
 
 help: ## 列出可用的指令 (list targets)
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## /  make \1\t/'
@@ -26,6 +26,9 @@ plan: $(STAMP) ## 建置一份計畫：make plan AGENCY=kaohsiung-cec YEAR=103 �
 
 all: $(STAMP) ## 建置 plans/ 下的每一份計畫 (build every plan)
 	@$(BIN)/plan build plans -o build
+
+site: $(STAMP) ## 建置可上傳的網站到 build/site/ (the website bundle)
+	@$(BIN)/plan site -o build/site
 
 validate: $(STAMP) ## 檢查 plans/ 下的每一份計畫 (validate every plan)
 	@$(BIN)/plan validate plans/*/*.yaml

@@ -233,6 +233,34 @@ def new_year(agency: str, year: str, force: bool) -> None:
     click.echo(f"已寫入 wrote {target}（依 {source}）")
 
 
+@main.command()
+@click.option("-o", "--output", "out", default="build/site", show_default=True, help="輸出資料夾。 Output folder.")
+@click.option("--plans", "plans_dir", default="plans", show_default=True, help="計畫檔所在資料夾。 Plans folder.")
+@click.option("--base-url", help="網站的網址，用來寫 sitemap.xml（例如 https://www.example.gov.tw/plans/）。")
+@click.option("--fragment", is_flag=True, help="另為每份計畫寫 fragment.html：可貼入內容管理系統的本文。")
+@click.option("-j", "--jobs", "workers", type=click.IntRange(1, 64), default=None, help="同時建置的計畫數。")
+def site(out: str, plans_dir: str, base_url: str | None, fragment: bool, workers: int | None) -> None:
+    """建置可上傳的網站：計畫列表、每份計畫的網頁與下載檔、年度比較、網站導覽。"""
+    import os
+
+    from .site import build_site
+
+    code = 0
+    try:
+        for result in build_site(plans_dir, out, base_url, fragment, workers or os.cpu_count() or 1):
+            for note in result.notes:
+                click.echo(note, err=True)
+            if result.error:
+                click.echo(result.error, err=True)
+                code = 1
+            else:
+                click.echo(f"已寫入 wrote {out}/{result.agency}/{result.year}/")
+    except PlanError as error:
+        _fail(error)
+    click.echo(f"網站 site: {out}/index.html")
+    sys.exit(code)
+
+
 def _report(outcomes, total: int) -> int:
     """Print each plan's result as it ends; returns the exit code of the whole run."""
     code = 0

@@ -23,12 +23,12 @@ def redline_html(change) -> Markup:
     return Markup("").join(parts)
 
 
-def render(review: Review, folders: list[str] | None = None) -> str:
+def render(review: Review, folders: list[str] | None = None, site: dict | None = None) -> str:
     env = environment(folders or template_folders())
     env.filters["redline"] = redline_html
-    return env.get_template("review.html.j2").render(review=review, kinds=KIND_NAMES)
+    return env.get_template("review.html.j2").render(review=review, kinds=KIND_NAMES, site=site)
 
 
 def write(review: Review, path: str, options: dict | None = None) -> None:
     options = options or {}
-    write_atomic(path, render(review, options.get("template_folders")).encode("utf-8"))
+    write_atomic(path, render(review, options.get("template_folders"), options.get("site")).encode("utf-8"))

@@ -75,11 +75,50 @@ def form_field(field: str) -> Markup:
     return Markup('{}：<span class="blank"><span class="visually-hidden">（待填）</span></span>').format(field)
 
 
-def render(doc: Document, folders: list[str] | None = None) -> str:
-    return environment(folders or template_folders()).get_template("plan.html.j2").render(doc=doc)
+def render(doc: Document, folders: list[str] | None = None, site: dict | None = None, fragment: bool = False) -> str:
+    """The plan's page; `site` adds the bundle's navigation and downloads; `fragment` gives the body alone."""
+    env = environment(folders or template_folders())
+    scoped = scope_css(env.loader.get_source(env, "plan.css")[0], ".plan-fragment") if fragment else ""
+    return env.get_template("plan.html.j2").render(doc=doc, site=site, fragment=fragment, scoped_css=scoped)
 
 
 def write(doc: Document, path: str, options: dict | None = None) -> None:
     options = options or {}
-    page = render(doc, options.get("template_folders"))
+    page = render(doc, options.get("template_folders"), options.get("site"), options.get("fragment", False))
     write_atomic(path, page.encode("utf-8"))
+
+
+def scope_css(css: str, scope: str) -> str:
+    """Prefix every selector with `scope`, so that pasted styles reach only the plan's own elements.
+
+    `:root`, `html` and `body` become the scope itself; @page is dropped (it would set the host's
+    printing); @media blocks are scoped inside. Written for the project's own stylesheet.
+    """
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    out, position = [], 0
+    for match in re.finditer(r"([^{}]+)\{", css):
+        if match.start() < position:
+            continue
+        head = match.group(1).strip()
+        depth, end = 1, match.end()
+        while depth and end < len(css):
+            depth += {"{": 1, "}": -1}.get(css[end], 0)
+            end += 1
+        body = css[match.end():end - 1]
+        position = end
+        if head.startswith("@page"):
+            continue
+        if head.startswith("@"):
+            out.append(f"{head} {{{scope_css(body, scope)}}}")
+            continue
+        selectors = []
+        for selector in head.split(","):
+            selector = selector.strip()
+            if selector in (":root", "html", "body", "*"):
+                selectors.append(scope if selector != "*" else f"{scope}, {scope} *")
+            elif selector.startswith(("html ", "body ")):
+                selectors.append(f"{scope} {selector.split(' ', 1)[1]}")
+            else:
+                selectors.append(f"{scope} {selector}")
+        out.append(f"{', '.join(selectors)} {{{body}}}")
+    return "\n".join(out)

@@ -1,0 +1,168 @@
+"""`plan site`: the bundle an agency's web team uploads, built from every plan under plans/.
+
+    DIR/index.html                       every agency, its plans newest first
+    DIR/sitemap.html (and sitemap.xml)   網站導覽; the XML one when --base-url is given
+    DIR/<agency>/<year>/index.html       the plan's page, with its downloads and review link
+    DIR/<agency>/<year>/plan.docx .odt .pdf   (PDF where LibreOffice is installed)
+    DIR/<agency>/<year>/diff.html, diff.docx  the review against the agency's previous plan
+    DIR/<agency>/<year>/fragment.html    with --fragment: the body alone, styles scoped, for a CMS
+
+Links are relative, so the bundle works from file:// and from any static host; nothing is fetched.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree.ElementTree import Element, SubElement, tostring
+
+from .errors import BuildError, PlanError
+from .files import write_atomic
+
+SITE_TITLE = "年度計畫"
+
+
+@dataclass(frozen=True)
+class PageJob:
+    agency: str
+    year: int
+    plan: str
+    previous: tuple[int, str] | None  # the agency's previous plan: (year, file)
+    out: str
+    fragment: bool
+
+
+@dataclass
+class PageResult:
+    agency: str
+    year: int
+    agency_name: str = ""
+    title: str = ""
+    review: bool = False
+    previous: int | None = None
+    notes: tuple[str, ...] = ()
+    error: str | None = None
+
+
+def discover(plans_dir: str) -> list[tuple[str, int, str]]:
+    found = []
+    for path in sorted(Path(plans_dir).glob("*/*.yaml")):
+        if path.stem.isdigit():
+            found.append((path.parent.name, int(path.stem), str(path)))
+    return found
+
+
+def jobs(plans_dir: str, out: str, fragment: bool) -> list[PageJob]:
+    plans = discover(plans_dir)
+    result = []
+    for agency, year, path in plans:
+        earlier = [(y, p) for a, y, p in plans if a == agency and y < year]
+        result.append(PageJob(agency, year, path, max(earlier) if earlier else None, out, fragment))
+    return result
+
+
+def build_page(job: PageJob) -> PageResult:
+    """One plan's folder in the bundle; never raises for a problem in a plan."""
+    try:
+        return _build_page(job)
+    except PlanError as error:
+        return PageResult(job.agency, job.year, error=str(error))
+
+
+def _build_page(job: PageJob) -> PageResult:
+    from .loader import load_plan
+    from .tree import build_document
+    from .writers import docx, html, odt, pdf
+
+    folder = os.path.join(job.out, job.agency, str(job.year))
+    doc = build_document(load_plan(job.plan))
+    result = PageResult(job.agency, job.year, doc.agency, doc.title)
+    options = {"agency": job.agency}
+    docx.write(doc, os.path.join(folder, "plan.docx"), options)
+    odt.write(doc, os.path.join(folder, "plan.odt"), options)
+    downloads = [("Word 檔（plan.docx）", "plan.docx"), ("ODF 開放文件（plan.odt）", "plan.odt")]
+    try:
+        pdf.write(doc, os.path.join(folder, "plan.pdf"), options)
+        downloads.append(("PDF 檔（plan.pdf）", "plan.pdf"))
+    except BuildError as error:
+        result.notes += (f"{job.plan}: 略過 PDF：{error}",)
+    review_link = None
+    if job.previous:
+        result.previous, result.review = job.previous[0], True
+        _write_review(job, doc, folder)
+        downloads.append((f"修正對照表（diff.docx，與 {job.previous[0]} 年度比較）", "diff.docx"))
+        review_link = (f"與 {job.previous[0]} 年度比較（修改之處）", "diff.html")
+    site = {"crumbs": [(SITE_TITLE, "../../index.html"), (f"{doc.agency} {job.year} 年度", None)],
+            "downloads": downloads, "review": review_link}
+    html.write(doc, os.path.join(folder, "index.html"), {**options, "site": site})
+    if job.fragment:
+        html.write(doc, os.path.join(folder, "fragment.html"), {**options, "fragment": True})
+    return result
+
+
+def _write_review(job: PageJob, doc, folder: str) -> None:
+    from .diff import compare
+    from .loader import load_plan
+    from .review import docx as review_docx
+    from .review import html as review_html
+    from .tree import build_document
+
+    year, path = job.previous
+    review = compare(build_document(load_plan(path)), doc, f"{year} 年度", f"{job.year} 年度")
+    site = {"crumbs": [(SITE_TITLE, "../../index.html"), (f"{doc.agency} {job.year} 年度", "index.html"),
+                       ("年度比較", None)]}
+    review_html.write(review, os.path.join(folder, "diff.html"), {"site": site})
+    review_docx.write(review, os.path.join(folder, "diff.docx"), {"agency": job.agency, "agency_name": doc.agency})
+
+
+def build_site(plans_dir: str, out: str, base_url: str | None, fragment: bool, workers: int, progress=None):
+    """Build every page, then the index and site maps; yields each PageResult as it ends."""
+    page_jobs = jobs(plans_dir, out, fragment)
+    if not page_jobs:
+        raise BuildError(f"{plans_dir}: 沒有任何計畫檔（<機關>/<年度>.yaml）。 (no plans)")
+    results = []
+    if workers <= 1:
+        for job in page_jobs:
+            results.append(build_page(job))
+            yield results[-1]
+    else:
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for future in as_completed([pool.submit(build_page, job) for job in page_jobs]):
+                results.append(future.result())
+                yield results[-1]
+    write_index(out, [r for r in results if not r.error], base_url)
+
+
+def write_index(out: str, results: list[PageResult], base_url: str | None) -> None:
+    from .writers.html import environment, template_folders
+
+    agencies: dict[str, dict] = {}
+    for result in sorted(results, key=lambda r: (r.agency, -r.year)):
+        entry = agencies.setdefault(result.agency, {"name": result.agency_name, "plans": []})
+        entry["plans"].append({"year": result.year, "title": result.title,
+                               "href": f"{result.agency}/{result.year}/index.html",
+                               "review": f"{result.agency}/{result.year}/diff.html" if result.review else None,
+                               "previous": result.previous})
+    listed = sorted(agencies.values(), key=lambda a: a["name"])
+    env = environment(template_folders())
+    for template, name in (("site-index.html.j2", "index.html"), ("site-map.html.j2", "sitemap.html")):
+        page = env.get_template(template).render(title=SITE_TITLE, agencies=listed)
+        write_atomic(os.path.join(out, name), page.encode("utf-8"))
+    if base_url:
+        write_atomic(os.path.join(out, "sitemap.xml"), sitemap_xml(base_url, listed))
+
+
+def sitemap_xml(base_url: str, agencies: list[dict]) -> bytes:
+    root = Element("urlset", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")
+    base = base_url.rstrip("/") + "/"
+    pages = ["index.html", "sitemap.html"]
+    for agency in agencies:
+        for plan in agency["plans"]:
+            pages.append(plan["href"])
+            if plan["review"]:
+                pages.append(plan["review"])
+    for page in pages:
+        SubElement(SubElement(root, "url"), "loc").text = base + page
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="utf-8")
