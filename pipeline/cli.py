@@ -261,6 +261,35 @@ def site(out: str, plans_dir: str, base_url: str | None, fragment: bool, workers
     sys.exit(code)
 
 
+@main.command(name="import")
+@click.argument("source", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="寫成 YAML 檔（預設印出）。")
+@click.option("--report", is_flag=True, help="列出辨識到的結構，以及保留為一般文字的部分。")
+def import_plan(source: str, out: str | None, report: bool) -> None:
+    """由既有的計畫（.docx，或由 PDF、網頁取出的 .txt／.md）產生計畫 YAML。"""
+    from .importer import import_file, to_yaml_with_notes
+    from .loader import load_plan
+
+    try:
+        imported = import_file(source)
+        text = to_yaml_with_notes(imported, source)
+        load_plan(out or "imported.yaml", text.encode("utf-8"))  # what is written must load
+    except PlanError as error:
+        _fail(error)
+    if report:
+        for line in imported.report:
+            click.echo(f"辨識 recognised: {line}", err=True)
+        for key, note in imported.guesses.items():
+            click.echo(f"請確認 check: {key}: {note}", err=True)
+    if out:
+        from .files import write_atomic
+
+        write_atomic(out, text.encode("utf-8"))
+        click.echo(f"已寫入 wrote {out}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
 def _report(outcomes, total: int) -> int:
     """Print each plan's result as it ends; returns the exit code of the whole run."""
     code = 0

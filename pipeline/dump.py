@@ -18,7 +18,13 @@ def to_data(value):
     if isinstance(value, Plan):
         return _plan_data(value)
     if isinstance(value, Located):
-        return _model_data(value)
+        data = _model_data(value)
+        # What an officer would write: a bare text, or a bare list, where the format allows it.
+        if list(data) == [value.scalar_field] and isinstance(data[value.scalar_field], str):
+            return data[value.scalar_field]
+        if list(data) == [value.sequence_field]:
+            return data[value.sequence_field]
+        return data
     if isinstance(value, list):
         return [to_data(v) for v in value]
     if isinstance(value, RocDate):
