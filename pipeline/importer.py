@@ -63,7 +63,7 @@ class NotAPlan(PlanError):
 @dataclass
 class Block:
     text: str = ""
-    table: list[list[str]] | None = None   # rows of cell texts; "" in a cell covered by the one above
+    table: list[list[str | None]] | None = None   # rows of cell texts; None where the cell above spans down
     role: str = ""                          # from a DOCX style: title, cover, heading
 
 
@@ -115,10 +115,10 @@ def read_text(text: str) -> list[Block]:
             if header is None or (blocks and blocks[-1].table is None):
                 header = cells
                 blocks.append(Block(table=[cells]))
-            elif cells == header:
-                continue  # the header again, after a page break
-            else:
-                blocks[-1].table.append(cells)
+            elif cells != header:  # (the header again, after a page break, is dropped)
+                filled = next((i for i, c in enumerate(cells) if c), len(cells))
+                # A flattened row leaves the cells that the row above spans empty in front.
+                blocks[-1].table.append([None] * filled + cells[filled:])
             continue
         if PAGE_NUMBER.match(re.sub(r"<[^>]+>", "", raw)):
             continue  # checked before list dashes are removed: 「- 2 -」 is a page number, not an item
@@ -205,7 +205,7 @@ def _docx_table(tbl) -> list[list[str]]:
             merge = tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
             continued = merge is not None and merge.get(qn("w:val")) in (None, "continue")
             paragraphs = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in tc.iter(qn("w:p"))]
-            row.append("" if continued else "\n".join(p for p in paragraphs if p.strip()))
+            row.append(None if continued else "\n".join(p for p in paragraphs if p.strip()))
         rows.append(row)
     return rows
 
@@ -266,7 +266,7 @@ def recognise(blocks: list[Block], source: str) -> Imported:
     for block in blocks:
         block.text = fix_punctuation(block.text)
         if block.table:
-            block.table = [[fix_punctuation(cell) for cell in row] for row in block.table]
+            block.table = [[cell if cell is None else fix_punctuation(cell) for cell in row] for row in block.table]
     nodes = _tree(rejoin(blocks[first:]))
     sections = [n for n in nodes if n.style != "appendix"]
     plan = _identity(head, sections, result)
@@ -319,10 +319,10 @@ def _table(rows: list[list[str]]) -> Table:
         row = (row + [""] * width)[:width]
         cells = []
         for column, text in enumerate(row):
-            if text == "" and column in open_cells and column < width - 1:
-                open_cells[column].span += 1  # a cell left empty under a filled one: the one above spans it
+            if text is None and column in open_cells:
+                open_cells[column].span += 1  # covered: the cell above spans down
                 continue
-            cell = Cell(text=text or None)
+            cell = Cell(text=text or None)  # a blank cell stays a blank cell
             cells.append(cell)
             open_cells[column] = cell
         table_rows.append(cells)
