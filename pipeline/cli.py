@@ -151,8 +151,9 @@ def make_plan(agency: str, year: str, out: str) -> None:
         from .review import write
 
         review = _review(previous, path)
-        for fmt in ("html", "docx", "json"):
-            target = os.path.join(folder, f"diff.{fmt}")
+        for fmt, name in (("html", "diff.html"), ("docx", "diff.docx"), ("json", "diff.json"),
+                          ("tracked", "diff.tracked.docx")):
+            target = os.path.join(folder, name)
             write(review, fmt, target, {"agency": agency, "agency_name": review.new_title})
             click.echo(f"已寫入 wrote {target}")
     sys.exit(code)
@@ -162,7 +163,7 @@ def make_plan(agency: str, year: str, out: str) -> None:
 @click.argument("old", type=click.Path(dir_okay=False))
 @click.argument("new", type=click.Path(dir_okay=False))
 @click.option("--format", "formats", default="text", show_default=True,
-              help="text,html,docx,json（可多選，以逗號分隔）。 Formats, comma-separated.")
+              help="text,html,docx,json,tracked（可多選；tracked 是含修訂標記的新計畫 DOCX）。 Formats.")
 @click.option("-o", "--output", "out", help="輸出檔；多種格式時作為檔名主幹。 Output file (a stem when several).")
 def diff(old: str, new: str, formats: str, out: str | None) -> None:
     """比較兩份計畫（通常是去年與今年）：新增、刪除、修改、移動與年度更新。"""
@@ -206,7 +207,7 @@ def _review(old: str, new: str):
 def _target(out: str | None, fmt: str, several: bool) -> str:
     import os
 
-    suffix = {"text": "txt"}.get(fmt, fmt)
+    suffix = {"text": "txt", "tracked": "tracked.docx"}.get(fmt, fmt)
     if out is None:
         return f"diff.{suffix}"
     return f"{os.path.splitext(out)[0]}.{suffix}" if several else out

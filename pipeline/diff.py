@@ -35,6 +35,7 @@ class Unit:
     parent: int | None
     kind: str = "entry"   # entry | row | title
     note: str | None = None
+    entry: Entry | None = field(default=None, repr=False)  # the tree node it stands for (entries only)
 
 
 @dataclass
@@ -46,6 +47,9 @@ class Change:
     new: str | None
     note: str | None = None
     order: tuple = field(default=(0, 0), repr=False, compare=False)
+    old_unit: Unit | None = field(default=None, repr=False, compare=False)
+    new_unit: Unit | None = field(default=None, repr=False, compare=False)
+    old_anchor: int = field(default=-1, repr=False, compare=False)  # new unit after which the old text stood
 
     def as_json(self) -> dict:
         return {"kind": self.kind, "old_path": self.old_path, "new_path": self.new_path,
@@ -112,6 +116,7 @@ class Review:
     old_title: str
     new_title: str
     changes: list[Change]
+    new_doc: Document | None = field(default=None, repr=False, compare=False)  # for the tracked-changes DOCX
 
     @property
     def summary(self) -> dict[str, int]:
@@ -130,8 +135,9 @@ class Review:
 def units_of(doc: Document) -> list[Unit]:
     units: list[Unit] = []
 
-    def add(path: str, text: str, parent: int | None, kind: str = "entry", note: str | None = None) -> int:
-        units.append(Unit(len(units), path, text, parent, kind, note))
+    def add(path: str, text: str, parent: int | None, kind: str = "entry", note: str | None = None,
+            entry: Entry | None = None) -> int:
+        units.append(Unit(len(units), path, text, parent, kind, note, entry))
         return len(units) - 1
 
     add("標題", "\n".join(doc.title_lines + doc.cover), None, "title")
@@ -150,7 +156,7 @@ def units_of(doc: Document) -> list[Unit]:
     def walk(blocks: list, parent: int | None, parent_path: str) -> None:
         for block in blocks:
             if isinstance(block, Entry):
-                me = add(block.path or block.title or "", entry_text(block), parent, note=block.note)
+                me = add(block.path or block.title or "", entry_text(block), parent, note=block.note, entry=block)
                 walk(block.children, me, block.path)
             elif isinstance(block, TableBlock):
                 for number, row in enumerate(block.rows, start=1):
@@ -284,12 +290,17 @@ def compare(old_doc: Document, new_doc: Document, old_name: str = "", new_name: 
     matched_old = {o: n for n, o in match.items()}
     out_of_order = _out_of_order(new, old, match)
     changes: list[Change] = []
+
+    def anchor(old_index: int) -> int:
+        """The new unit after which an old unit stood: the nearest earlier old unit still present."""
+        return max((matched_old[o] for o in range(old_index) if o in matched_old), default=-1)
+
     for unit in new:
         if unit.index not in match:
             if unit.parent is not None and unit.parent not in match:
                 continue  # inside an added part: shown with it
             changes.append(Change("added", None, unit.path, None, _subtree_text(new, unit), unit.note,
-                                  (unit.index, 0)))
+                                  (unit.index, 0), new_unit=unit))
             continue
         before = old[match[unit.index]]
         reparented = (unit.parent is None) != (before.parent is None) or (
@@ -298,7 +309,7 @@ def compare(old_doc: Document, new_doc: Document, old_name: str = "", new_name: 
         if before.text == unit.text:
             if moved:
                 changes.append(Change("moved", before.path, unit.path, before.text, unit.text, unit.note,
-                                      (unit.index, 0)))
+                                      (unit.index, 0), before, unit, anchor(before.index)))
             continue
         if moved:
             kind = "moved"
@@ -306,15 +317,16 @@ def compare(old_doc: Document, new_doc: Document, old_name: str = "", new_name: 
             kind = "year"
         else:
             kind = "modified"
-        changes.append(Change(kind, before.path, unit.path, before.text, unit.text, unit.note, (unit.index, 0)))
+        changes.append(Change(kind, before.path, unit.path, before.text, unit.text, unit.note, (unit.index, 0),
+                              before, unit, anchor(before.index) if moved else -1))
     for unit in old:
         if unit.index in matched_old or (unit.parent is not None and unit.parent not in matched_old):
             continue
-        anchor = max((matched_old[o] for o in range(unit.index) if o in matched_old), default=-1)
+        where = anchor(unit.index)
         changes.append(Change("removed", unit.path, None, _subtree_text(old, unit), None, None,
-                              (anchor, 1 + unit.index)))
+                              (where, 1 + unit.index), old_unit=unit, old_anchor=where))
     changes.sort(key=lambda c: c.order)
-    return Review(old_name, new_name, old_doc.title, new_doc.title, changes)
+    return Review(old_name, new_name, old_doc.title, new_doc.title, changes, new_doc)
 
 
 def _subtree_text(units: list[Unit], top: Unit) -> str:

@@ -1,5 +1,6 @@
 """The year-over-year review: crafted edits come out exactly, and nothing else does."""
 import json
+import zipfile
 import random
 import subprocess
 import sys
@@ -247,6 +248,56 @@ def test_make_plan_writes_the_review_when_last_year_exists(tmp_path):
     run = plan("make", "kaohsiung-cec", "104", "-o", str(tmp_path))
     assert run.returncode == 0, run.stderr
     names = sorted(p.name for p in (tmp_path / "kaohsiung-cec/104").iterdir() if not p.name.startswith("."))
-    assert names == ["diff.docx", "diff.html", "diff.json", "plan.docx", "plan.html"]
+    assert names == ["diff.docx", "diff.html", "diff.json", "diff.tracked.docx", "plan.docx", "plan.html"]
     first = plan("make", "kaohsiung-cec", "103", "-o", str(tmp_path))
     assert not (tmp_path / "kaohsiung-cec/103/diff.html").exists() and first.returncode == 0
+
+
+# ---- the new plan with Word tracked changes -------------------------------------------------------
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def resolved_text(path, accept: bool) -> str:
+    """The document's text after accepting (or rejecting) every tracked change, as Word would."""
+    from lxml import etree
+
+    from likeness import normalise
+
+    root = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml"))
+    drop, keep = ("del", "ins") if accept else ("ins", "del")
+    for paragraph in list(root.iter(f"{W}p")):
+        if paragraph.find(f"{W}pPr/{W}rPr/{W}{drop}") is not None:
+            paragraph.getparent().remove(paragraph)
+    for element in list(root.iter(f"{W}{drop}")):
+        element.getparent().remove(element)
+    return normalise("".join(t.text or "" for t in root.iter(f"{W}t", f"{W}delText")))
+
+
+def test_tracked_changes_accept_to_the_new_plan_and_reject_to_the_old(tmp_path):
+    from likeness import docx_text, likeness
+    from pipeline.writers import docx as plan_docx
+
+    run = plan("diff", "plans/kaohsiung-cec/103.yaml", "plans/kaohsiung-cec/104.yaml", "--format", "tracked",
+               "-o", str(tmp_path / "tracked.docx"))
+    assert run.returncode == 0, run.stderr
+    tracked = tmp_path / "tracked.docx"
+    xml = zipfile.ZipFile(tracked).read("word/document.xml").decode("utf-8")
+    assert xml.count("<w:ins ") > 5 and xml.count("<w:del ") > 5 and "<w:delText" in xml
+    for year in (103, 104):
+        plan_docx.write(build_document(load_plan(str(ROOT / f"plans/kaohsiung-cec/{year}.yaml"))), str(tmp_path / f"{year}.docx"))
+    accepted, rejected = resolved_text(tracked, True), resolved_text(tracked, False)
+    assert accepted == docx_text(str(tmp_path / "104.docx")), "accepting everything gives this year's plan"
+    assert "結合企業、社會團體辦理" in rejected and "行政院研考會" in rejected and "103年提升服務品質" in rejected
+    assert "臉書粉絲專頁" not in rejected and "國家發展委員會" not in rejected
+    assert likeness(rejected, docx_text(str(tmp_path / "103.docx"))) >= 0.98, "rejecting gives last year's, bar numbering"
+
+
+def test_tracked_changes_open_in_libreoffice(tmp_path):
+    soffice = needs_tool("soffice")
+    out = tmp_path / "tracked.docx"
+    assert plan("diff", "plans/kaohsiung-cec/103.yaml", "plans/kaohsiung-cec/104.yaml", "--format", "tracked",
+                "-o", str(out)).returncode == 0
+    run = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                          "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)], capture_output=True, timeout=300)
+    assert run.returncode == 0 and (tmp_path / "tracked.pdf").stat().st_size > 10_000

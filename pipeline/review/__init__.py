@@ -1,7 +1,8 @@
-"""Stage 4 for the year-over-year review: Review → text, JSON, an HTML page, the 修正對照表 DOCX.
+"""Stage 4 for the year-over-year review: Review → text, JSON, an HTML page, the 修正對照表 DOCX, and
+the new plan with Word tracked changes.
 
-One module per format (text.py, html.py, docx.py; JSON is the layout in ../DESIGN of `plan diff`),
-each with write(review, path, options).
+One module per format (text.py, html.py, docx.py, tracked.py; JSON is the `plan diff` layout of the
+design notes), each with write(review, path, options).
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import json
 from ..diff import Review
 from ..files import write_atomic
 
-FORMATS = ("text", "html", "docx", "json")
+FORMATS = ("text", "html", "docx", "json", "tracked")  # tracked: the new plan with Word tracked changes
 KIND_NAMES = {"added": "新增", "removed": "刪除", "modified": "修改", "moved": "移動", "year": "年度更新"}
 
 
@@ -33,5 +34,9 @@ def write(review: Review, fmt: str, path: str, options: dict | None = None) -> N
         from .docx import write as write_docx
 
         write_docx(review, path, options)
+    elif fmt == "tracked":
+        from .tracked import write as write_tracked
+
+        write_tracked(review, path, options)
     else:
         raise ValueError(fmt)
