@@ -98,13 +98,12 @@ def schema(output: str | None) -> None:
 FORMAT_HELP = "輸出格式，以逗號分隔：docx,html,odt,pdf。 Formats, comma-separated."
 
 
-def _formats(value: str) -> tuple[str, ...]:
-    from .writers import FORMATS
-
+def _formats(value: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    """A comma-separated list of formats, each one of `allowed`, in the order given."""
     chosen = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
-    unknown = [f for f in chosen if f not in FORMATS]
+    unknown = [f for f in chosen if f not in allowed]
     if unknown or not chosen:
-        raise click.BadParameter(f"不支援的格式 {', '.join(unknown) or '(空白)'}；可用：{', '.join(FORMATS)}")
+        raise click.BadParameter(f"不支援的格式 {', '.join(unknown) or '(空白)'}；可用：{', '.join(allowed)}")
     return chosen
 
 
@@ -116,13 +115,14 @@ def _formats(value: str) -> tuple[str, ...]:
               help="同時建置的計畫數（預設為 CPU 核心數）。 Parallel builds.")
 @click.option("--force", is_flag=True, help="即使計畫沒有改變也重新建置。 Rebuild unchanged plans.")
 def build(paths: tuple[str, ...], out: str | None, formats: str, workers: int | None, force: bool) -> None:
-    """把計畫檔輸出為 DOCX／HTML；資料夾內的計畫平行建置。"""
+    """把計畫檔輸出為 DOCX／HTML／ODT／PDF；資料夾內的計畫平行建置。"""
     import os
 
     from .build import jobs_for, run_jobs
+    from .writers import FORMATS
 
     try:
-        jobs = jobs_for(list(paths), out, _formats(formats), force)
+        jobs = jobs_for(list(paths), out, _formats(formats, FORMATS), force)
     except PlanError as error:
         _fail(error)
     workers = workers or min(len(jobs), os.cpu_count() or 1)
@@ -135,7 +135,7 @@ def build(paths: tuple[str, ...], out: str | None, formats: str, workers: int | 
 @click.option("-o", "--output", "out", default="build", show_default=True, help="輸出資料夾。 Output folder.")
 def make_plan(agency: str, year: str, out: str) -> None:
     """`make plan AGENCY= YEAR=` 所執行的：build/<機關>/<年度>/ 下的 plan.docx、plan.html，
-    有前一年計畫時再加 diff.html、diff.docx（修正對照表）與 diff.json。"""
+    有前一年計畫時再加 diff.html、diff.docx（修正對照表）、diff.json 與 diff.tracked.docx。"""
     import os
 
     from .build import Job, plan_file, run_jobs
@@ -154,7 +154,10 @@ def make_plan(agency: str, year: str, out: str) -> None:
         for fmt, name in (("html", "diff.html"), ("docx", "diff.docx"), ("json", "diff.json"),
                           ("tracked", "diff.tracked.docx")):
             target = os.path.join(folder, name)
-            write(review, fmt, target, {"agency": agency, "agency_name": review.new_title})
+            try:
+                write(review, fmt, target, {"agency": agency})
+            except PlanError as error:
+                _fail(error)
             click.echo(f"已寫入 wrote {target}")
     sys.exit(code)
 
@@ -167,14 +170,10 @@ def make_plan(agency: str, year: str, out: str) -> None:
 @click.option("-o", "--output", "out", help="輸出檔；多種格式時作為檔名主幹。 Output file (a stem when several).")
 def diff(old: str, new: str, formats: str, out: str | None) -> None:
     """比較兩份計畫（通常是去年與今年）：新增、刪除、修改、移動與年度更新。"""
-    from .review import FORMATS
+    from .review import FORMATS, to_json, write
 
-    chosen = tuple(dict.fromkeys(f.strip().lower() for f in formats.split(",") if f.strip()))
-    unknown = [f for f in chosen if f not in FORMATS]
-    if unknown or not chosen:
-        raise click.BadParameter(f"不支援的格式 {', '.join(unknown) or '(空白)'}；可用：{', '.join(FORMATS)}")
+    chosen = _formats(formats, FORMATS)
     review = _review(old, new)
-    from .review import to_json, write
 
     for fmt in chosen:
         if out is None and fmt in ("text", "json"):
@@ -186,7 +185,10 @@ def diff(old: str, new: str, formats: str, out: str | None) -> None:
                 click.echo(to_json(review), nl=False)
             continue
         target = _target(out, fmt, len(chosen) > 1)
-        write(review, fmt, target, {"agency_name": review.new_title})
+        try:
+            write(review, fmt, target)
+        except PlanError as error:
+            _fail(error)
         click.echo(f"已寫入 wrote {target}", err=True)
 
 

@@ -112,7 +112,7 @@ def _write_review(job: PageJob, doc, folder: str) -> None:
     site = {"crumbs": [(SITE_TITLE, "../../index.html"), (f"{doc.agency} {job.year} 年度", "index.html"),
                        ("年度比較", None)]}
     review_html.write(review, os.path.join(folder, "diff.html"), {"site": site})
-    review_docx.write(review, os.path.join(folder, "diff.docx"), {"agency": job.agency, "agency_name": doc.agency})
+    review_docx.write(review, os.path.join(folder, "diff.docx"), {"agency": job.agency})
 
 
 def build_site(plans_dir: str, out: str, base_url: str | None, fragment: bool, workers: int, progress=None):

@@ -31,7 +31,7 @@ def side(body: Body, change: Change, new: bool) -> str:
     return body.paragraph("".join(runs), "table")
 
 
-def render(review: Review, template: str, agency: str) -> bytes:
+def render(review: Review, template: str) -> bytes:
     body = Body()
     body.out.append(body.paragraph(body.runs(f"{review.new_title}修正對照表"), "title"))
     if not review.changes:
@@ -44,6 +44,7 @@ def render(review: Review, template: str, agency: str) -> bytes:
             body.table_row([(cell, 1, False) for cell in cells])
         body.table_end()
     counts = "、".join(f"{KIND_NAMES[k]} {n} 項" for k, n in review.summary.items() if n)
+    agency = review.new_doc.agency if review.new_doc is not None else ""
     properties = core_properties(f"{review.new_title}修正對照表", agency, counts or "無修正",
                                  f"{review.old_name}; {review.new_name}")
     return package(body, template, properties)
@@ -51,4 +52,4 @@ def render(review: Review, template: str, agency: str) -> bytes:
 
 def write(review: Review, path: str, options: dict | None = None) -> None:
     options = options or {}
-    write_atomic(path, render(review, checked_template(options), options.get("agency_name", "")))
+    write_atomic(path, render(review, checked_template(options)))
