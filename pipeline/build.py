@@ -167,18 +167,22 @@ def _read(path: str) -> str | None:
         return None
 
 
-def run_jobs(jobs: list[Job], workers: int, progress=None):
-    """Run jobs, in parallel processes when there are several; yields each outcome as it ends."""
-    if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            yield run_job(job)
+def in_parallel(function, items: list, workers: int):
+    """function(item) for each item, in worker processes when there are several; yields results as they end."""
+    if workers <= 1 or len(items) <= 1:
+        for item in items:
+            yield function(item)
         return
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(run_job, job) for job in jobs]
-        for future in as_completed(futures):
+        for future in as_completed([pool.submit(function, item) for item in items]):
             yield future.result()
+
+
+def run_jobs(jobs: list[Job], workers: int):
+    """Build each job; yields each Outcome as it ends."""
+    return in_parallel(run_job, jobs, workers)
 
 
 def plan_file(agency: str, year: str, plans_dir: str = "plans") -> str:

@@ -115,23 +115,17 @@ def _write_review(job: PageJob, doc, folder: str) -> None:
     review_docx.write(review, os.path.join(folder, "diff.docx"), {"agency": job.agency})
 
 
-def build_site(plans_dir: str, out: str, base_url: str | None, fragment: bool, workers: int, progress=None):
+def build_site(plans_dir: str, out: str, base_url: str | None, fragment: bool, workers: int):
     """Build every page, then the index and site maps; yields each PageResult as it ends."""
+    from .build import in_parallel
+
     page_jobs = jobs(plans_dir, out, fragment)
     if not page_jobs:
         raise BuildError(f"{plans_dir}: 沒有任何計畫檔（<機關>/<年度>.yaml）。 (no plans)")
     results = []
-    if workers <= 1:
-        for job in page_jobs:
-            results.append(build_page(job))
-            yield results[-1]
-    else:
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for future in as_completed([pool.submit(build_page, job) for job in page_jobs]):
-                results.append(future.result())
-                yield results[-1]
+    for result in in_parallel(build_page, page_jobs, workers):
+        results.append(result)
+        yield result
     write_index(out, [r for r in results if not r.error], base_url)
 
 
