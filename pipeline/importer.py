@@ -53,6 +53,8 @@ POINTS = re.compile(r"[（(]\s*(\d+)\s*分\s*[）)]\s*$")
 CODE = re.compile(r"^([A-Z]{1,2}(?:-\d+)+)\s+")
 APPENDIX = re.compile(r"^(附表|附件|附錄)[\s　一二三四五六七八九十\d：:]")
 CHECKS = (("□是□否", "是否"), ("☐是☐否", "是否"), ("□", "勾選"), ("☐", "勾選"))
+PIPE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
+PIPE_RULE = re.compile(r"^\s*\|[\s:|-]+\|\s*$")
 PAGE_NUMBER = re.compile(r"^\s*(?:[-－—]\s*\d+\s*[-－—]|第\s*\d+\s*頁(?:\s*[，,]?\s*共\s*\d+\s*頁)?|\d+\s*/\s*\d+|\d+)\s*$")
 
 
@@ -106,12 +108,16 @@ def read_file(path: str) -> list[Block]:
 
 
 def read_text(text: str) -> list[Block]:
-    """Text from a PDF or web page: residue removed, tab-separated rows gathered into tables."""
+    """Text from a PDF or web page: residue removed, tab-separated or Markdown rows gathered into tables."""
     blocks: list[Block] = []
     header: list[str] | None = None
     for raw in text.replace("\r\n", "\n").replace("\f", "\n").split("\n"):
-        if "\t" in raw and raw.strip():
-            cells = [_clean_line(c) for c in raw.split("\t")]
+        if PIPE_RULE.match(raw):
+            continue  # the |---|---| line under a Markdown table's header
+        pipe_row = PIPE_ROW.match(raw)
+        if pipe_row or ("\t" in raw and raw.strip()):
+            parts = pipe_row.group(1).split("|") if pipe_row else raw.split("\t")
+            cells = [_clean_line(c) for c in parts]
             if header is None or (blocks and blocks[-1].table is None):
                 header = cells
                 blocks.append(Block(table=[cells]))

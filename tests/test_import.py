@@ -157,3 +157,12 @@ def test_bad_input_is_a_clear_error(tmp_path, name, content, words):
     run = cli("import", str(source), "-o", str(tmp_path / "out.yaml"))
     assert run.returncode != 0 and words in run.stderr and "Traceback" not in run.stderr
     assert not (tmp_path / "out.yaml").exists()
+
+
+def test_a_web_page_with_a_markdown_table(tmp_path):
+    out, _ = imported(tmp_path, FIXTURES / "import" / "web-page.md")
+    plan = load_plan(str(out))
+    assert plan.basis.references[0].issuer == "桃園市政府" and plan.basis.references[0].verb == "函"
+    table = plan.strategies.table
+    assert table.columns == ["實施要項", "執行策略", "執行單位"] and len(table.rows) == 3
+    assert table.rows[0][0].span == 2 and [c.text for c in table.rows[1]] == ["(二)延長夜間服務時段。", "各戶政事務所"]

@@ -158,3 +158,16 @@ def test_screenshots_for_the_readme(site, browser, tmp_path):
         page.goto((site / name).as_uri())
         page.screenshot(path=str(folder / shot))
         assert (folder / shot).stat().st_size > 20_000
+
+
+def test_a_broken_plan_is_reported_and_the_others_published(tmp_path):
+    import shutil
+
+    shutil.copytree(ROOT / "plans", tmp_path / "plans")
+    (tmp_path / "plans/broken").mkdir()
+    (tmp_path / "plans/broken/110.yaml").write_text("agency: 甲\nyear: 110\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "pipeline.cli", "site", "--plans", str(tmp_path / "plans"),
+                          "-o", str(tmp_path / "site"), "-j", "2"], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 1 and "broken/110.yaml" in run.stderr and "title" in run.stderr
+    index = (tmp_path / "site/index.html").read_text(encoding="utf-8")
+    assert "keelung-cec/105/index.html" in index and "broken" not in index
