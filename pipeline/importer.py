@@ -285,8 +285,56 @@ def recognise(blocks: list[Block], source: str) -> Imported:
                 table=next((c for c in node.children if isinstance(c, Table)), None)))
             result.report.append(f"{node.text} → appendices（評核表等以一般項目匯入）")
             result.guesses["appendices"] = "附件中的評核表以一般項目與文字匯入，勾選框與配分請改寫成 forms"
+    if not plan.year:
+        plan.year = _year_from_text(plan, blocks)
+    _settle(plan, result)
     result.plan = plan
     return result
+
+
+def _year_from_text(plan: Plan, blocks: list[Block]) -> int:
+    if isinstance(plan.period, Period):
+        return plan.period.start.year
+    for block in blocks:
+        found = re.search(r"(\d{2,3})\s*年度", block.text)
+        if found:
+            return int(found.group(1))
+    return 1
+
+
+def _settle(plan: Plan, result: Imported) -> None:
+    """What the loader would refuse is turned back into text the officer can check, so the YAML loads."""
+    from .loader import check_plan
+
+    for problem in check_plan(plan):
+        if problem.field.startswith("period") and plan.period is not None:
+            from .tree import _period_text
+
+            plan.sections.insert(0, Section(title=plan.period.title or PARTS["period"], text=_period_text(plan.period)))
+            plan.period = None
+            plan.order = [k for k in plan.order if k != "period"]
+            if "sections" not in plan.order:
+                plan.order.append("sections")
+            result.guesses["sections"] = "計畫期程的日期不在計畫年度內，已改為一般段落，請核對年度與日期"
+        elif problem.field.endswith(".points"):
+            item = _at_path(plan, problem.field.rsplit(".", 1)[0])
+            if item is not None and item.points is not None:
+                item.title = f"{item.title}（{item.points} 分）" if item.title else item.title
+                item.text = f"{item.text}（{item.points} 分）" if item.text and not item.title else item.text
+                item.points = None
+                result.guesses[problem.field.split(".")[0].split("[")[0]] = "配分加總與上層不符，已保留為文字，請核對"
+
+
+def _at_path(root, path: str):
+    """The object at a field path such as strategies.items[0].items[2]."""
+    node = root
+    for name, index in re.findall(r"([a-z_]+)(?:\[(\d+)\])?", path):
+        node = getattr(node, name, None)
+        if node is None:
+            return None
+        if index:
+            node = node[int(index)] if int(index) < len(node) else None
+    return node
 
 
 def _tree(blocks: list[Block]) -> list[Node]:
@@ -344,11 +392,10 @@ def _identity(head: list[Block], sections: list[Node], result: Imported) -> Plan
     if not agency:
         agency = re.split(r"\s*\d{2,3}\s*年", titles[0])[0].strip() if titles else "（請填寫機關名稱）"
         result.guesses["agency"] = "機關名稱由標題推測"
-    if not year:
-        result.guesses["year"] = "文件中找不到年度，請填寫民國年"
-        year = 1
+    if not year:  # settled later from the period or a 「○○ 年度」 mention
+        result.guesses["year"] = "標題中找不到年度，由內文推測，請核對"
     title = titles if len(titles) > 1 else [titles[0] if titles else f"{agency} {year} 年度計畫"]
-    plan = Plan(agency=agency, year=year, title=title)
+    plan = Plan(agency=agency, year=year or 0, title=title)
     dates = [l for l in lines if re.match(r"^中華民國\s*\d", l)]
     cover_lines = [l for l in lines if l not in titles and l != agency and l not in dates]
     if cover_lines or dates:
@@ -372,6 +419,8 @@ def _sections(plan: Plan, sections: list[Node], result: Imported) -> None:
     for node in sections:
         key = _section_key(node.text, used)
         section = _section(node, key, result)
+        if key == "period" and not isinstance(section, Period):  # no dates to read: an ordinary section
+            key, section.title = "sections", section.title or PARTS["period"]
         if key not in plan.order:
             plan.order.append(key)  # sections keep the document's order
         if key == "sections":

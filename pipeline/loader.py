@@ -5,7 +5,7 @@ PlanProblems listing everything wrong at once, each with FILE:LINE:COL and the f
 """
 from __future__ import annotations
 
-from .errors import PlanProblems, Problem
+from .errors import PlanProblems, Problem, Where
 from .model import PARTS, SYNONYMS, Form, Item, Plan, Table
 from .schema import MISSING, Converter, PointRange
 from .source import load_nodes
@@ -25,17 +25,22 @@ def load_plan(path: str, data: bytes | None = None) -> Plan:
     return plan
 
 
+def at(obj, name: str) -> Where:
+    """Where a field was written; for objects made in memory (an import, a draft), where they would go."""
+    return obj.at.get(name) or obj.where or Where("", 1, 1)
+
+
 def check_plan(plan: Plan) -> list[Problem]:
     """Checks that look across fields: dates against the year, points against totals, table shapes."""
     problems: list[Problem] = []
     if not 1 <= plan.year <= 300:
-        problems.append(Problem(plan.at["year"], "year", (
+        problems.append(Problem(at(plan, "year"), "year", (
             f"年度 {plan.year} 不像民國年；請寫民國年，例如 103（= 西元 2014）。 (year must be an ROC year)")))
     if plan.period is not None:
         problems.extend(_check_period(plan))
     for index, section in enumerate(plan.sections):
         if not section.title:
-            problems.append(Problem(section.where, f"sections[{index}].title", (
+            problems.append(Problem(at(section, "title"), f"sections[{index}].title", (
                 "其他段落一定要有標題（title）。 (extra sections need a title)")))
     for key, section in plan.ordered_sections():
         problems.extend(_check_items(section.items, f"{key}.items"))
@@ -54,12 +59,12 @@ def _check_period(plan: Plan) -> list[Problem]:
     period = plan.period
     problems = []
     if period.end < period.start:
-        problems.append(Problem(period.at["end"], "period.end", (
+        problems.append(Problem(at(period, "end"), "period.end", (
             f"結束日期 {period.end} 早於開始日期 {period.start}；請對調或更正。 (period ends before it starts)")))
     for name in ("start", "end"):
         date = getattr(period, name)
         if date.year != plan.year:
-            problems.append(Problem(period.at[name], f"period.{name}", (
+            problems.append(Problem(at(period, name), f"period.{name}", (
                 f"計畫期程的日期 {date} 不在計畫年度 {plan.year} 年內；"
                 f"請改成 {plan.year} 年的日期，或更正 year。 (period outside the plan's year)")))
     return problems
@@ -82,7 +87,7 @@ def _check_points(item: Item, path: str) -> list[Problem]:
     scored = [child for child in item.items if child.points is not None]
     if not scored:
         return []
-    where = item.at.get("points", item.where)
+    where = at(item, "points")
     if item.pick_one:
         highest = max(c.points.high if isinstance(c.points, PointRange) else c.points for c in scored)
         if highest > item.points:
@@ -103,7 +108,7 @@ def _check_form(form: Form, path: str) -> list[Problem]:
     if form.total is not None:
         whole = [i.points for i in form.items if isinstance(i.points, int)]
         if sum(whole) != form.total:
-            problems.append(Problem(form.at["total"], f"{path}.total", (
+            problems.append(Problem(at(form, "total"), f"{path}.total", (
                 f"各項配分相加為 {sum(whole)}，與總分 {form.total} 不符。 (items do not add up to the total)")))
     return problems
 
@@ -116,7 +121,7 @@ def _check_table(table: Table, path: str) -> list[Problem]:
         free = [c for c in range(width) if spans[c] == 0]
         if len(row) != len(free):
             covered = width - len(free)
-            problems.append(Problem(row[0].where if row else table.where, f"{path}.rows[{r}]", (
+            problems.append(Problem(row[0].where or at(table, "rows") if row else at(table, "rows"), f"{path}.rows[{r}]", (
                 f"這一列有 {len(row)} 格，但表格有 {width} 欄"
                 + (f"（其中 {covered} 欄被上方跨列的格子佔用，應寫 {len(free)} 格）" if covered else "")
                 + "。 (row does not fit the columns)")))
@@ -126,7 +131,7 @@ def _check_table(table: Table, path: str) -> list[Problem]:
             spans[column] = cell.span
         spans = [max(0, s - 1) for s in spans]
     if any(spans):
-        problems.append(Problem(table.where, f"{path}.rows", (
+        problems.append(Problem(at(table, "rows"), f"{path}.rows", (
             "有格子的跨列數（span）超過表格剩下的列數。 (a cell spans past the last row)")))
     return problems
 
