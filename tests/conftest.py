@@ -38,3 +38,16 @@ def outputs(tmp_path_factory):
 
     folder = str(tmp_path_factory.mktemp("rendered"))
     return lambda agency, year: rendered(agency, year, folder)
+
+
+def libreoffice_pdf(source, folder):
+    """Open a document in LibreOffice headless and save it as PDF; fails unless the PDF is really there."""
+    import subprocess
+
+    soffice = needs_tool("soffice")
+    run = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{folder}/profile",
+                          "--convert-to", "pdf", "--outdir", str(folder), str(source)],
+                         capture_output=True, text=True, timeout=300)
+    pdf = Path(folder) / (Path(source).stem + ".pdf")
+    assert run.returncode == 0 and pdf.exists() and pdf.stat().st_size > 10_000, run.stderr
+    return pdf

@@ -7,7 +7,7 @@ import pytest
 from docx.oxml.ns import qn
 from lxml import etree
 
-from conftest import SEEDS, needs_tool
+from conftest import SEEDS, libreoffice_pdf, needs_tool
 from render_helpers import document
 
 
@@ -132,13 +132,8 @@ def test_control_of_markdown_in_runs(write_plan, tmp_path):
 
 @pytest.mark.parametrize("agency,year", SEEDS)
 def test_libreoffice_opens_the_docx(outputs, tmp_path, agency, year):
-    soffice = needs_tool("soffice")
     path, _ = outputs(agency, year)
-    run = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
-                          "--convert-to", "pdf", "--outdir", str(tmp_path), path],
-                         capture_output=True, text=True, timeout=300)
-    pdf = tmp_path / "plan.pdf"
-    assert run.returncode == 0 and pdf.exists() and pdf.stat().st_size > 10_000, run.stderr
+    pdf = libreoffice_pdf(path, tmp_path)
     pdftotext = needs_tool("pdftotext")
     text = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True).stdout
     first = document(agency, year).body[0]

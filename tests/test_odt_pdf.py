@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 
-from conftest import ROOT, SEEDS, needs_tool
+from conftest import ROOT, SEEDS, libreoffice_pdf, needs_tool
 from likeness import likeness, odt_text, pdf_text, seed_text
 from render_helpers import document
 from pipeline.writers import odt
@@ -69,13 +69,7 @@ def test_odt_tables_span_rows_and_repeat_their_header(tmp_path):
 
 @pytest.mark.parametrize("agency,year", SEEDS)
 def test_libreoffice_opens_the_odt(built, tmp_path, agency, year):
-    soffice = needs_tool("soffice")
-    source = built / "x" / agency / str(year) / "plan.odt"
-    run = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
-                          "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-                         capture_output=True, text=True, timeout=300)
-    pdf = tmp_path / "plan.pdf"
-    assert run.returncode == 0 and pdf.exists() and pdf.stat().st_size > 10_000, run.stderr
+    pdf = libreoffice_pdf(built / "x" / agency / str(year) / "plan.odt", tmp_path)
     assert likeness(seed(agency, year), pdf_text(str(pdf))) >= THRESHOLD
 
 
