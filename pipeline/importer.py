@@ -22,6 +22,7 @@ from .model import (PARTS, Appendix, Basis, Cell, Cover, Issued, Item, Numbering
                     Section, Table)
 from .numbering import next_style
 from .rocdate import DateFormatError, parse_roc_date
+from .tree import period_text, reference_text
 
 MAX_DOCX_XML = 50 * 1024 * 1024   # uncompressed document.xml larger than this is refused (zip bombs)
 MAX_RATIO = 200                   # nor a part compressed more than this
@@ -308,9 +309,7 @@ def _settle(plan: Plan, result: Imported) -> None:
 
     for problem in check_plan(plan):
         if problem.field.startswith("period") and plan.period is not None:
-            from .tree import _period_text
-
-            plan.sections.insert(0, Section(title=plan.period.title or PARTS["period"], text=_period_text(plan.period)))
+            plan.sections.insert(0, Section(title=plan.period.title or PARTS["period"], text=period_text(plan.period)))
             plan.period = None
             plan.order = [k for k in plan.order if k != "period"]
             if "sections" not in plan.order:
@@ -509,8 +508,6 @@ def _item(node: Node, style: str) -> Item:
 
 
 def _basis(common: dict, result: Imported) -> Basis:
-    from .tree import reference_text
-
     texts = [common["text"]] if common["text"] else []
     basis = Basis(title=common["title"], items=common["items"], table=common["table"])
     if texts and not basis.items:
@@ -566,11 +563,9 @@ def _period(common: dict, result: Imported) -> Period | None:
     wording = text.replace(dates[0], "{start}", 1).replace(dates[1], "{end}", 1)
     wording = re.sub(r"為期\s*(\d+\s*(?:年|個月))", "為期 {length}", wording)
     period = Period(title=common["title"], start=start, end=end)
-    from .tree import _period_text
-
-    if _squeeze(_period_text(period)) != _squeeze(text):
+    if _squeeze(period_text(period)) != _squeeze(text):
         period.wording = wording
-        if _squeeze(_period_text(period)) != _squeeze(text):
+        if _squeeze(period_text(period)) != _squeeze(text):
             result.guesses["period"] = "期程的寫法未能完全還原，請核對"
     result.report.append(f"期程：{start} 至 {end}")
     return period

@@ -23,10 +23,6 @@ class RocDate:
         return f"{self.year} 年 {self.month} 月 {self.day} 日"
 
     @property
-    def iso(self) -> str:
-        return f"{self.year + ROC_OFFSET:04d}-{self.month:02d}-{self.day:02d}"
-
-    @property
     def short(self) -> str:
         return f"{self.year}-{self.month:02d}-{self.day:02d}"
 

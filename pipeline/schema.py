@@ -242,9 +242,9 @@ def _to_range(text: str) -> PointRange:
 def json_schema(root: type, title: str) -> dict:
     """The JSON Schema (draft 2020-12) of a model class, for editors' YAML extensions."""
     defs: dict = {}
-    schema = _schema_of(root, defs)
+    _schema_of(root, defs)  # fills defs, the root's own among them
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title,
-            **defs.pop(root.__name__), "$defs": defs} if schema else {}
+            **defs.pop(root.__name__), "$defs": defs}
 
 
 def _schema_of(tp, defs: dict) -> dict:

@@ -178,7 +178,7 @@ def _section(plan: Plan, key: str, section: Section, options: NumberingOptions) 
         entry.paragraphs, basis_items = _basis(section, key, options)
         entry.children.extend(basis_items)
     elif isinstance(section, Period):
-        entry.paragraphs = [_period_text(section)]
+        entry.paragraphs = [period_text(section)]
     entry.paragraphs += paragraphs(section.text)
     if section.table is not None:
         entry.children.append(_table(section.table, f"{key}.table", options, entry.title))
@@ -214,7 +214,8 @@ def _basis(basis: Basis, key: str, options: NumberingOptions) -> tuple[list[str]
     return [], items
 
 
-def _period_text(period: Period) -> str:
+def period_text(period: Period) -> str:
+    """The period as printed: its wording with the dates and length filled in."""
     months = (period.end.year - period.start.year) * 12 + period.end.month - period.start.month + 1
     whole_year = period.start.month == 1 and period.start.day == 1 and period.end.month == 12 and period.end.day == 31
     length = f"{months // 12} 年" if whole_year or months % 12 == 0 and months else f"{months} 個月"

@@ -15,7 +15,7 @@ from ..files import write_atomic
 from ..inline import plain
 from ..tree import Document, Entry, Paragraph
 from ..writers.docx import Body, checked_template, core_properties, package, run_xml
-from ..writers.layout import BODY_PT, HANG_SLACK_EM, label_width
+from ..writers.layout import BODY_PT, hang_of, role_of
 
 AUTHOR = "plan diff"
 
@@ -85,24 +85,18 @@ class TrackedBody(Body):
     def entry(self, entry: Entry, base_em: float) -> None:
         change = self.changed.get(id(entry))
         kind = change.kind if change else None
-        role = "heading1" if entry.kind == "section" else (
-            "heading2" if entry.kind == "form" or (entry.title and entry.depth == 2) else "item")
-        hang = label_width(entry.label) + HANG_SLACK_EM if entry.label else 0.0
-        start = base_em + hang
         was_inserting = self.inserting
         if kind in ("added", "moved"):
             self.inserting = True
-        label = run_xml(entry.label + "\t") if entry.label else ""
-        mark = run_xml(entry.mark + " ") if entry.mark else ""
         old_entry = change.old_unit.entry if change is not None and change.old_unit is not None else None
-        if kind in ("modified", "year") and old_entry is not None:
-            heading = label + mark + self.redline(old_entry.heading, entry.heading)
+        edited = kind in ("modified", "year") and old_entry is not None
+        heading = self.redline(old_entry.heading, entry.heading) if edited else None
+        first, start = self.labelled(entry, role_of(entry), base_em, BODY_PT, heading)
+        if edited:
             bodies = self._paired_bodies(old_entry.body, entry.body, start)
         else:
-            heading = label + mark + self.runs(entry.heading)
             bodies = [self.paragraph(self.runs(t), "body", left=start * BODY_PT) for t in entry.body]
-        paragraphs = [self.paragraph(heading, role, left=start * BODY_PT, hanging=hang * BODY_PT, tab=bool(entry.label))]
-        paragraphs += bodies
+        paragraphs = [first] + bodies
         if self.inserting:
             paragraphs = [self._all_inserted(p) for p in paragraphs]
         self.out += paragraphs
@@ -137,7 +131,7 @@ class TrackedBody(Body):
         return out
 
     def _deleted_entry(self, entry: Entry, base_em: float, subtree: bool) -> list[str]:
-        hang = label_width(entry.label) + HANG_SLACK_EM if entry.label else 0.0
+        hang = hang_of(entry.label)
         start = base_em + hang
         text = entry.label + "\t" + (entry.mark + " " if entry.mark else "") + entry.heading if entry.label else entry.heading
         out = [self.marked(self.paragraph(self.deleted(text), "item", left=start * BODY_PT, hanging=hang * BODY_PT,

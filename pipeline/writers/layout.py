@@ -24,6 +24,20 @@ def label_width(label: str) -> float:
     return sum(1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5 for ch in label)
 
 
+def hang_of(label: str) -> float:
+    """How far (ems) the text after a label starts from the label: the hanging indent."""
+    return label_width(label) + HANG_SLACK_EM if label else 0.0
+
+
+def role_of(entry: Entry) -> str:
+    """Sections are first-level headings, titled items second-level (Word's outline); the rest items."""
+    if entry.kind == "section":
+        return "heading1"
+    if entry.kind == "form" or (entry.title and entry.depth == 2):
+        return "heading2"
+    return "item"
+
+
 class Layout(ABC):
     """Walks a Document into paragraphs and tables; subclasses write the markup."""
 
@@ -64,14 +78,18 @@ class Layout(ABC):
         return "".join(self.link(r.text, r.href, r.bold or bold, r.italic) if r.href
                        else self.run(r.text, r.bold or bold, r.italic) for r in to_runs(text))
 
-    def labelled(self, entry: Entry, role: str, base_em: float, size_pt: float) -> tuple[str, float]:
-        """A paragraph whose label hangs; returns its markup and where its text starts (ems)."""
-        hang = label_width(entry.label) + HANG_SLACK_EM if entry.label else 0.0
+    def labelled(self, entry: Entry, role: str, base_em: float, size_pt: float,
+                 heading: str | None = None) -> tuple[str, float]:
+        """A paragraph whose label hangs; returns its markup and where its text starts (ems).
+
+        `heading` is the markup after the label and mark; by default the entry's heading as runs.
+        """
+        hang = hang_of(entry.label)
         start = base_em + hang
         content = self.run(entry.label + "\t") if entry.label else ""
         if entry.mark:
             content += self.run(entry.mark + " ")
-        content += self.runs(entry.heading)
+        content += self.runs(entry.heading) if heading is None else heading
         return self.paragraph(content, role, left=start * size_pt, hanging=hang * size_pt, tab=bool(entry.label)), start
 
     def document(self, doc: Document) -> None:
@@ -88,13 +106,7 @@ class Layout(ABC):
             self.children(appendix.children, 0.0)
 
     def entry(self, entry: Entry, base_em: float) -> None:
-        if entry.kind == "section":
-            role = "heading1"
-        elif entry.kind == "form" or (entry.title and entry.depth == 2):
-            role = "heading2"
-        else:
-            role = "item"
-        xml, start = self.labelled(entry, role, base_em, BODY_PT)
+        xml, start = self.labelled(entry, role_of(entry), base_em, BODY_PT)
         self.out.append(xml)
         for text in entry.body:
             self.out.append(self.paragraph(self.runs(text), "body", left=start * BODY_PT))
