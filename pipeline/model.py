@@ -43,6 +43,8 @@ ListStyle = Literal["壹", "一", "（一）", "1", "（1）", "甲", "（甲）
 class Numbering(Located):
     """編號寫法：壹、→ 一、→（一）→ 1. →（1）→ 甲、… 各機關習慣不同的地方。"""
 
+    top: Optional[Literal["壹", "一"]] = field(
+        default=None, metadata=doc("段落的編號：壹（預設，壹、→一、→（一））或 一（要點常見的 一、→（一）→1.）"))
     three: Optional[Literal["參", "叁"]] = field(default=None, metadata=doc("「參」的寫法：參（預設）或 叁"))
     parentheses: Optional[Literal["full", "half", "全形", "半形"]] = field(
         default=None, metadata=doc("括號：full／全形 （一）（預設），或 half／半形 (一)"))
@@ -97,7 +99,7 @@ class Item(Located):
 
 @dataclass(kw_only=True)
 class Section(Located):
-    """計畫的一個段落（壹、貳、…）：標題、內文、編號項目、表格。"""
+    """計畫的一個段落（壹、貳、…，或 numbering.top 為 一 時 一、二、…）：標題、內文、編號項目、表格。"""
 
     scalar_field = "text"
     sequence_field = "items"
@@ -106,7 +108,7 @@ class Section(Located):
     same_line: bool = field(default=False, metadata=doc("內文接在標題冒號後同一行（例如「肆、實施對象：本會各組」）"))
     text: Optional[str] = field(default=None, metadata=doc("段落內文；空一行分段"))
     items: list[Item] = field(default_factory=list, metadata=doc("編號項目（一、二、…）"))
-    items_style: Optional[ListStyle] = field(default=None, metadata=doc("項目改用的編號樣式，預設 一"))
+    items_style: Optional[ListStyle] = field(default=None, metadata=doc("項目改用的編號樣式，預設為段落的下一層（一，或 top 為 一 時（一））"))
     table: Optional[Table] = field(default=None, metadata=doc("段落中的表格"))
     closing: Optional[str] = field(default=None, metadata=doc("項目之後的結語段落"))
     note: Optional[str] = field(default=None, metadata=doc("修正說明，不印在計畫中"))

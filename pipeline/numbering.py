@@ -20,6 +20,7 @@ class NumberingOptions:
     half_parentheses: bool = False
     arabic: str = "1."         # "1.", "1、" or "1"
     legal_ten: str = "拾壹"     # or 壹拾壹
+    top: str = "壹"            # the sections' style: 壹 (壹、→一、→（一）) or 一 (一、→（一）→1.)
 
 
 def next_style(style: str) -> str:

@@ -139,6 +139,8 @@ def resolve_options(*layers: Numbering | None) -> NumberingOptions:
             values["arabic"] = layer.arabic
         if layer.above_ten:
             values["legal_ten"] = layer.above_ten
+        if layer.top:
+            values["top"] = layer.top
     return NumberingOptions(**values)
 
 
@@ -171,18 +173,18 @@ def _issued(plan: Plan) -> list[str]:
 
 
 def _section(plan: Plan, key: str, section: Section, options: NumberingOptions) -> Entry:
-    entry = Entry(kind="section", key=key, style="壹", options=options,
+    entry = Entry(kind="section", key=key, style=options.top, options=options,
                   title=clean(plan.section_title(key, section)), same_line=section.same_line,
                   note=section.note)
     if isinstance(section, Basis):
-        entry.paragraphs, basis_items = _basis(section, key, options)
+        entry.paragraphs, basis_items = _basis(section, key, next_style(options.top), options)
         entry.children.extend(basis_items)
     elif isinstance(section, Period):
         entry.paragraphs = [period_text(section)]
     entry.paragraphs += paragraphs(section.text)
     if section.table is not None:
         entry.children.append(_table(section.table, f"{key}.table", options, entry.title))
-    style = section.items_style or "一"
+    style = section.items_style or next_style(options.top)
     entry.children += [_item(item, f"{key}.items[{i}]", style, options, 2) for i, item in enumerate(section.items)]
     if section.closing:
         entry.children += [Paragraph(p) for p in paragraphs(section.closing)]
@@ -203,12 +205,12 @@ def reference_text(ref) -> str:
     return text
 
 
-def _basis(basis: Basis, key: str, options: NumberingOptions) -> tuple[list[str], list[Entry]]:
+def _basis(basis: Basis, key: str, style: str, options: NumberingOptions) -> tuple[list[str], list[Entry]]:
     if not basis.references:
         return [], []
     if basis.style == "sentence":
         return ["及".join(reference_text(r) for r in basis.references) + basis.ending], []
-    items = [Entry(kind="item", key=f"{key}.references[{i}]", style="一", options=options,
+    items = [Entry(kind="item", key=f"{key}.references[{i}]", style=style, options=options,
                    paragraphs=[reference_text(r) + "。"], depth=2)
              for i, r in enumerate(basis.references)]
     return [], items
