@@ -2,6 +2,8 @@
 
 Pure functions of (style, position, options); the tree's number() pass calls them once per item.
 Any count is labelled: 拾壹、/壹拾壹、, 十一、, 一百零一、, and past 癸 the sixty-cycle 甲子, 乙丑….
+`reading_patterns` gives, for plan import, the labels of each style as regular expressions: what
+label() prints under any options, with the variants people type (１．, 1、, a 、 after a parenthesis).
 """
 from __future__ import annotations
 
@@ -104,3 +106,28 @@ def stem(n: int) -> str:
 def branch(n: int) -> str:
     """子…亥, then the same sixty-cycle as the stems."""
     return BRANCHES[n - 1] if n <= 12 else stem(n)
+
+
+_LEGAL_CHARS = LEGAL_DIGITS[1:] + "叁拾佰仟萬零"
+_CHINESE_CHARS = DIGITS[1:] + "十百千零〇"
+_ARABIC = "0-9０-９"
+
+
+def _parenthesised(inner: str) -> str:
+    return rf"[（(]{inner}[）)]、?"
+
+
+def reading_patterns() -> list[tuple[str, str]]:
+    """(style, regex) for every label style, in the order they must be tried (（1） before 1)."""
+    return [
+        ("壹", rf"[{_LEGAL_CHARS}]+、"),
+        ("一", rf"[{_CHINESE_CHARS}]+、"),
+        ("（一）", _parenthesised(rf"[{_CHINESE_CHARS}]+")),
+        ("（1）", _parenthesised(rf"[{_ARABIC}]+")),
+        # 1. 1、 １． — or a bare number directly before text (not a date, a count or a decimal)
+        ("1", rf"[{_ARABIC}]+(?:[.．、](?![{_ARABIC}])|(?=[^{_ARABIC}\s.．、年月日%％分]))"),
+        ("（甲）", _parenthesised(f"[{STEMS}]")),
+        ("甲", rf"[{STEMS}]、"),
+        ("（子）", _parenthesised(f"[{BRANCHES}]")),
+        ("子", rf"[{BRANCHES}]、"),
+    ]

@@ -1,0 +1,52 @@
+"""Plan import, stage 1: readers. One module per input format — docx.py, text.py, markdown.py — each
+turning a file into blocks (lines of text and tables, in reading order) for pipeline/recognise.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import PlanError, UsageError
+
+
+class NotAPlan(PlanError):
+    """The file could not be read as a plan."""
+
+
+@dataclass
+class Block:
+    text: str = ""
+    table: list[list[str | None]] | None = None   # rows of cell texts; None where the cell above spans down
+    role: str = ""                          # from a DOCX style: title, cover; "pre" for a preformatted block
+
+
+TEXT_SUFFIXES = (".txt", ".text")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+def read_file(path: str) -> list[Block]:
+    """The blocks of a .docx, .txt or .md file; clear errors for what cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise UsageError(f"{path}: 無法讀取：{exc.strerror}。 (cannot read)") from None
+    if not data.strip():
+        raise NotAPlan(f"{path}: 檔案是空的。 (empty file)")
+    lower = path.lower()
+    if lower.endswith(".docx"):
+        from . import docx
+        return docx.read(path, data)
+    if lower.endswith(TEXT_SUFFIXES + MARKDOWN_SUFFIXES):
+        from . import markdown, text
+        reader = markdown if lower.endswith(MARKDOWN_SUFFIXES) else text
+        return reader.read(decode(path, data))
+    raise UsageError(f"{path}: 只能匯入 .docx、.txt 或 .md 檔。 (import reads .docx, .txt, .md)")
+
+
+def decode(path: str, data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp950", "big5"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise NotAPlan(f"{path}: 文字檔不是 UTF-8 或 Big5 編碼。 (unknown text encoding)")

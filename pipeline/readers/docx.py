@@ -1,0 +1,79 @@
+"""Reader for Word files (.docx): paragraphs and tables in reading order.
+
+Refuses encrypted, damaged and zip-bomb files with a message. A paragraph numbered by Word's own list
+numbering (no label in its text) carries its list depth as a marker for the recogniser.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+
+from . import Block, NotAPlan
+
+MAX_DOCX_XML = 50 * 1024 * 1024   # uncompressed document.xml larger than this is refused (zip bombs)
+MAX_RATIO = 200                   # nor a part compressed more than this
+LIST_MARK = "\u2063"              # depth marker of Word's own list numbering
+
+
+def read(path: str, data: bytes) -> list[Block]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        info = archive.getinfo("word/document.xml")
+    except (zipfile.BadZipFile, KeyError):
+        kind = "已加密（有密碼保護）或" if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" else ""
+        raise NotAPlan(f"{path}: 這個 .docx 檔{kind}已損毀，無法開啟；請在 Word 另存為未加密的 .docx 後再試。"
+                       " (encrypted or corrupt .docx)") from None
+    if info.file_size > MAX_DOCX_XML or info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        raise NotAPlan(f"{path}: 文件內容解壓後過大（{info.file_size} 位元組），不像計畫文件，已拒絕。"
+                       " (refused: decompresses too far, a zip bomb?)")
+    from docx import Document as open_docx
+
+    try:
+        word = open_docx(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises many kinds on malformed parts
+        raise NotAPlan(f"{path}: .docx 內容無法解析（{type(exc).__name__}）。 (malformed .docx)") from None
+    from docx.oxml.ns import qn
+
+    blocks: list[Block] = []
+    for child in word.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            blocks.extend(_paragraph(child, word))
+        elif child.tag == qn("w:tbl"):
+            blocks.append(Block(table=_table(child)))
+    return blocks
+
+
+def _paragraph(p, word) -> list[Block]:
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    from ..recognise.labels import LABEL
+
+    para = Paragraph(p, word)
+    style = (para.style.name if para.style is not None else "").lower()
+    role = "title" if style == "title" else "cover" if "cover" in style else ""
+    text = para.text.replace("\t", "")
+    number = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+    if number is None and para.style is not None:  # numbering given by the paragraph's style
+        number = para.style.element.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+    if number is not None and not LABEL.match(text.strip()):
+        level = number.find(qn("w:ilvl"))
+        depth = int(level.get(qn("w:val"))) if level is not None else 0
+        text = LIST_MARK * (depth + 1) + text
+    lines = [line.strip() for line in text.split("\n")] if role == "title" else [text.strip()]
+    return [Block(text=line, role=role) for line in lines if line]
+
+
+def _table(tbl) -> list[list[str | None]]:
+    from docx.oxml.ns import qn
+
+    rows = []
+    for tr in tbl.iterchildren(qn("w:tr")):
+        row = []
+        for tc in tr.iterchildren(qn("w:tc")):
+            merge = tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
+            continued = merge is not None and merge.get(qn("w:val")) in (None, "continue")
+            paragraphs = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in tc.iter(qn("w:p"))]
+            row.append(None if continued else "\n".join(p for p in paragraphs if p.strip()))
+        rows.append(row)
+    return rows

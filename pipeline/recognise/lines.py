@@ -1,0 +1,47 @@
+"""Plan import: lines put back together — lines wrapped mid-sentence rejoined, a label alone on its
+line joined to the text that follows.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..readers import Block
+from ..readers.docx import LIST_MARK
+from .labels import LABEL, label_of
+
+SENTENCE_END = "。：:；;！!？?」』）)"
+
+
+def rejoin(blocks: list[Block]) -> list[Block]:
+    """Lines wrapped mid-sentence become one line again; a label alone on its line joins the next."""
+    out: list[Block] = []
+    for block in blocks:
+        if out and out[-1].table is None and LABEL.fullmatch(out[-1].text) and block.table is None:
+            out[-1].text = f"{out[-1].text} {block.text}"
+            continue
+        previous = out[-1] if out else None
+        if (previous is not None and block.table is None and previous.table is None and not block.role
+                and not previous.role and previous.text and not previous.text.endswith(tuple(SENTENCE_END))
+                and not LABEL.match(block.text) and not block.text.startswith(LIST_MARK)
+                and not is_heading(previous.text)):
+            joiner = " " if _latin_edge(previous.text[-1], block.text[0]) else ""
+            previous.text = previous.text + joiner + block.text
+            continue
+        out.append(Block(block.text, block.table, block.role))
+    return out
+
+
+def _latin_edge(left: str, right: str) -> bool:
+    return left.isascii() and right.isascii() and left.isalnum() and right.isalnum()
+
+
+def is_heading(text: str) -> bool:
+    """A level-1 heading: 「伍、實施策略與方法」 — short, nothing after it on the line."""
+    found = label_of(text)
+    return bool(found and found[0] == "壹" and len(found[2]) <= 16)
+
+
+def squeeze(text: str) -> str:
+    """Text for comparison: width-normalised, without any whitespace."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
