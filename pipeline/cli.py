@@ -268,13 +268,14 @@ def site(out: str, plans_dir: str, base_url: str | None, fragment: bool, workers
 @click.argument("source", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="寫成 YAML 檔（預設印出）。")
 @click.option("--report", is_flag=True, help="列出辨識到的結構，以及保留為一般文字的部分。")
-def import_plan(source: str, out: str | None, report: bool) -> None:
+@click.option("--year", type=click.IntRange(1, 999), help="計畫年度（民國年），原文沒有寫年度時指定。 ROC year, when the text has none.")
+def import_plan(source: str, out: str | None, report: bool, year: int | None) -> None:
     """由既有的計畫（.docx，或由 PDF、網頁取出的 .txt／.md）產生計畫 YAML。"""
     from .importer import import_file, to_yaml_with_notes
     from .loader import load_plan
 
     try:
-        imported = import_file(source)
+        imported = import_file(source, year)
         text = to_yaml_with_notes(imported, source)
         load_plan(out or "imported.yaml", text.encode("utf-8"))  # what is written must load
     except PlanError as error:

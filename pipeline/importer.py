@@ -14,11 +14,12 @@ __all__ = ["Block", "Imported", "NotAPlan", "import_file", "read_file", "read_te
            "to_yaml_with_notes"]
 
 
-def import_file(path: str) -> Imported:
+def import_file(path: str, year: int | None = None) -> Imported:
+    """The plan in a .docx, .txt or .md file; `year` when the text does not say it."""
     blocks = read_file(path)
     if not any(b.text or b.table for b in blocks):
         raise NotAPlan(f"{path}: 沒有任何文字內容。 (no text)")
-    return recognise(blocks, path)
+    return recognise(blocks, path, year)
 
 
 def to_yaml_with_notes(imported: Imported, source: str) -> str:

@@ -105,6 +105,7 @@ class Section(Located):
     sequence_field = "items"
 
     title: Optional[str] = field(default=None, metadata=doc("段落標題；標準段落可省略，用預設標題"))
+    label: Optional[str] = field(default=None, metadata=doc("自訂編號（例如原文從「貳、」起編）；通常不必寫，系統自動編號"))
     same_line: bool = field(default=False, metadata=doc("內文接在標題冒號後同一行（例如「肆、實施對象：本會各組」）"))
     text: Optional[str] = field(default=None, metadata=doc("段落內文；空一行分段"))
     items: list[Item] = field(default_factory=list, metadata=doc("編號項目（一、二、…）"))

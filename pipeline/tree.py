@@ -21,7 +21,7 @@ CHECK_MARKS = {"是否": "□是□否", "勾選": "□"}
 @dataclass
 class Paragraph:
     text: str
-    role: str = "body"  # body | fields | note
+    role: str = "body"  # body | fields | note | pre (preformatted: printed line by line, never joined)
 
 
 @dataclass
@@ -120,10 +120,33 @@ def clean(text: str | None) -> str | None:
     return _WRAPPED.sub("", text.strip())
 
 
+_FENCED = re.compile(r"^```[^\n]*\n(.*?)\n```[ \t]*$", re.M | re.S)
+
+
 def paragraphs(text: str | None) -> list[str]:
     if not text:
         return []
     return [clean(part) for part in re.split(r"\n\s*\n", text.strip()) if part.strip()]
+
+
+def text_blocks(text: str | None) -> list[Paragraph]:
+    """Paragraphs of a text in order; a fenced block (```) is one preformatted paragraph, kept line by line."""
+    if not text:
+        return []
+    blocks: list[Paragraph] = []
+    position = 0
+    for fence in _FENCED.finditer(text):
+        blocks += [Paragraph(p) for p in paragraphs(text[position:fence.start()])]
+        blocks.append(Paragraph(fence.group(1).rstrip(), role="pre"))
+        position = fence.end()
+    return blocks + [Paragraph(p) for p in paragraphs(text[position:])]
+
+
+def _lead_and_rest(text: str | None) -> tuple[list[str], list[Paragraph]]:
+    """The paragraphs before the first preformatted block, and the blocks from there on (as children)."""
+    blocks = text_blocks(text)
+    first = next((i for i, b in enumerate(blocks) if b.role == "pre"), len(blocks))
+    return [b.text for b in blocks[:first]], blocks[first:]
 
 
 def resolve_options(*layers: Numbering | None) -> NumberingOptions:
@@ -173,7 +196,7 @@ def _issued(plan: Plan) -> list[str]:
 
 
 def _section(plan: Plan, key: str, section: Section, options: NumberingOptions) -> Entry:
-    entry = Entry(kind="section", key=key, style=options.top, options=options,
+    entry = Entry(kind="section", key=key, style=options.top, options=options, fixed_label=section.label,
                   title=clean(plan.section_title(key, section)), same_line=section.same_line,
                   note=section.note)
     if isinstance(section, Basis):
@@ -181,13 +204,15 @@ def _section(plan: Plan, key: str, section: Section, options: NumberingOptions) 
         entry.children.extend(basis_items)
     elif isinstance(section, Period):
         entry.paragraphs = [period_text(section)]
-    entry.paragraphs += paragraphs(section.text)
+    lead, rest = _lead_and_rest(section.text)
+    entry.paragraphs += lead
+    entry.children += rest
     if section.table is not None:
         entry.children.append(_table(section.table, f"{key}.table", options, entry.title))
     style = section.items_style or next_style(options.top)
     entry.children += [_item(item, f"{key}.items[{i}]", style, options, 2) for i, item in enumerate(section.items)]
     if section.closing:
-        entry.children += [Paragraph(p) for p in paragraphs(section.closing)]
+        entry.children += text_blocks(section.closing)
     return entry
 
 
@@ -234,8 +259,9 @@ def _points_inline(item: Item) -> str | None:
 
 def _item(item: Item, key: str, style: str, options: NumberingOptions, depth: int,
           in_form: bool = False, option: bool = False) -> Entry:
+    lead, rest = _lead_and_rest(item.text)
     entry = Entry(kind="item", key=key, style=style, options=options, fixed_label=item.label,
-                  title=clean(item.title), paragraphs=paragraphs(item.text), code=item.code,
+                  title=clean(item.title), paragraphs=lead, code=item.code, children=list(rest),
                   mark=CHECK_MARKS.get(item.check) if item.check else None,
                   points=_form_points(item, option) if in_form else _points_inline(item),
                   note=item.note, depth=depth, in_form=in_form)
@@ -265,7 +291,7 @@ def _table(table: Table, key: str, options: NumberingOptions, context: str | Non
 
 
 def _cell(cell: Cell, key: str, options: NumberingOptions) -> TableCell:
-    blocks: list = [Paragraph(p) for p in paragraphs(cell.text)]
+    blocks: list = text_blocks(cell.text)
     style = cell.items_style or "1"
     blocks += [_item(item, f"{key}.items[{i}]", style, options, 1) for i, item in enumerate(cell.items)]
     return TableCell(blocks=blocks, rowspan=cell.span)
@@ -274,8 +300,9 @@ def _cell(cell: Cell, key: str, options: NumberingOptions) -> TableCell:
 def _appendix(index: int, appendix: Appendix, plan: Plan, plan_options: NumberingOptions) -> Entry:
     key = f"appendices[{index}]"
     options = resolve_options(plan.numbering, appendix.numbering)
+    lead, rest = _lead_and_rest(appendix.text)
     entry = Entry(kind="appendix", key=key, title=clean(appendix.title), fixed_label="",
-                  paragraphs=paragraphs(appendix.text), options=options)
+                  paragraphs=lead, options=options, children=list(rest))
     if appendix.table is not None:
         entry.children.append(_table(appendix.table, f"{key}.table", options, entry.title))
     entry.children += [_item(item, f"{key}.items[{i}]", "一", options, 2) for i, item in enumerate(appendix.items)]

@@ -1,7 +1,9 @@
 """Reader for Word files (.docx): paragraphs and tables in reading order.
 
 Refuses encrypted, damaged and zip-bomb files with a message. A paragraph numbered by Word's own list
-numbering (no label in its text) carries its list depth as a marker for the recogniser.
+numbering (no label in its text) carries its list depth as a marker for the recogniser. Plain
+paragraphs go through the text reader's line handling, so a Word file with text pasted from the web
+is cleaned the same way (「- 」, <p>, bullets, chrome) and its tab-separated paragraphs become tables.
 """
 from __future__ import annotations
 
@@ -34,12 +36,27 @@ def read(path: str, data: bytes) -> list[Block]:
         raise NotAPlan(f"{path}: .docx 內容無法解析（{type(exc).__name__}）。 (malformed .docx)") from None
     from docx.oxml.ns import qn
 
+    from .text import blocks_from_lines
+
     blocks: list[Block] = []
+    plain: list[str] = []
+
+    def flush() -> None:
+        blocks.extend(blocks_from_lines(plain))
+        plain.clear()
+
     for child in word.element.body.iterchildren():
         if child.tag == qn("w:p"):
-            blocks.extend(_paragraph(child, word))
+            found = _paragraph(child, word)
+            if found and not found[0].role and not found[0].text.startswith(LIST_MARK):
+                plain.extend(b.text for b in found)
+                continue
+            flush()
+            blocks.extend(found)
         elif child.tag == qn("w:tbl"):
+            flush()
             blocks.append(Block(table=_table(child)))
+    flush()
     return blocks
 
 
@@ -52,16 +69,18 @@ def _paragraph(p, word) -> list[Block]:
     para = Paragraph(p, word)
     style = (para.style.name if para.style is not None else "").lower()
     role = "title" if style == "title" else "cover" if "cover" in style else ""
-    text = para.text.replace("\t", "")
+    text = para.text
     number = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
     if number is None and para.style is not None:  # numbering given by the paragraph's style
         number = para.style.element.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
     if number is not None and not LABEL.match(text.strip()):
+        text = text.replace("\t", "")
         level = number.find(qn("w:ilvl"))
         depth = int(level.get(qn("w:val"))) if level is not None else 0
         text = LIST_MARK * (depth + 1) + text
-    lines = [line.strip() for line in text.split("\n")] if role == "title" else [text.strip()]
-    return [Block(text=line, role=role) for line in lines if line]
+    if role != "title":
+        return [Block(text=text.strip("\n"), role=role)] if text.strip() else []
+    return [Block(text=line.strip(), role=role) for line in text.split("\n") if line.strip()]
 
 
 def _table(tbl) -> list[list[str | None]]:
@@ -74,6 +93,6 @@ def _table(tbl) -> list[list[str | None]]:
             merge = tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
             continued = merge is not None and merge.get(qn("w:val")) in (None, "continue")
             paragraphs = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in tc.iter(qn("w:p"))]
-            row.append(None if continued else "\n".join(p for p in paragraphs if p.strip()))
+            row.append(None if continued else "\n\n".join(p for p in paragraphs if p.strip()))
         rows.append(row)
     return rows

@@ -31,7 +31,6 @@ def is_rule(line: str) -> bool:
 
 
 def unmark(line: str) -> str:
-    """A line without its Markdown marks: emphasis, heading hashes, a list bullet."""
+    """A line without its Markdown marks: emphasis and heading hashes (bullets: see residue.py)."""
     line = line.replace("**", "").replace("__", "")
-    line = re.sub(r"^\s*#{1,6}\s*", "", line)
-    return re.sub(r"^\s*[-*+]\s+", "", line)
+    return re.sub(r"^\s*#{1,6}\s*", "", line)

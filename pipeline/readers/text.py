@@ -1,28 +1,42 @@
-"""Reader for text (.txt) copied out of a PDF or a web page.
+"""Reader for text (.txt) copied out of a PDF or a web page; the .docx reader passes its paragraphs here too.
 
-Residue of the extraction is dropped here (tags, Markdown marks, list dashes, page numbers); rows
-separated by tabs or pipes are gathered into tables, and a table header repeated after a page break
-is dropped. Everything else is a line of text for the recogniser.
+Residue of the extraction is dropped (see residue.py); rows separated by tabs or pipes are gathered
+into tables, and a table header repeated after a page break is dropped; box-drawing lines (flow
+charts) are kept together as one preformatted block; a line that had a list bullet but no label is
+marked, so the recogniser can number it. Everything else is a line of text for the recogniser.
 """
 from __future__ import annotations
 
 import re
 
+from ..numbering import reading_patterns
 from . import Block
-from .markdown import is_rule, pipe_cells, unmark
+from .markdown import is_rule, pipe_cells
+from .residue import PAGE_NUMBER, bulleted, clean_line, is_box_drawing, is_chrome
 
-PAGE_NUMBER = re.compile(r"^\s*(?:[-－—]\s*\d+\s*[-－—]|第\s*\d+\s*頁(?:\s*[，,]?\s*共\s*\d+\s*頁)?|\d+\s*/\s*\d+|\d+)\s*$")
+LABEL_START = re.compile("(?:" + "|".join(p for _, p in reading_patterns()) + ")")
+ARTICLE_NUMBER = re.compile(r"^\s*\d{1,3}\s+(?=\S)")   # 「1 一、…」: a regulations site's point number
 
 
 def read(text: str) -> list[Block]:
+    return blocks_from_lines(text.replace("\r\n", "\n").replace("\f", "\n").split("\n"))
+
+
+def blocks_from_lines(lines: list[str]) -> list[Block]:
     blocks: list[Block] = []
     header: list[str] | None = None
-    for raw in text.replace("\r\n", "\n").replace("\f", "\n").split("\n"):
+    for raw in lines:
+        raw = _label_tab(raw.rstrip())
+        if is_box_drawing(raw):
+            if blocks and blocks[-1].role == "pre":
+                blocks[-1].text += "\n" + raw.strip("\u3000 ")
+            else:
+                blocks.append(Block(text=raw.strip("\u3000 "), role="pre"))
+            continue
         if is_rule(raw):
             continue
-        piped = pipe_cells(raw)
-        if piped is not None or ("\t" in raw and raw.strip()):
-            cells = [clean_line(c) for c in (piped if piped is not None else raw.split("\t"))]
+        cells = _row_cells(raw)
+        if cells is not None:
             if header is None or (blocks and blocks[-1].table is None):
                 header = cells
                 blocks.append(Block(table=[cells]))
@@ -33,23 +47,45 @@ def read(text: str) -> list[Block]:
             continue
         if PAGE_NUMBER.match(re.sub(r"<[^>]+>", "", raw)):
             continue  # checked before list dashes are removed: 「- 2 -」 is a page number, not an item
-        line = clean_line(raw)
-        if not line or PAGE_NUMBER.match(line):
+        had_bullet = bulleted(raw)
+        line = clean_line(ARTICLE_NUMBER.sub("", raw) if _numbered_point(raw) else raw)
+        if not line or PAGE_NUMBER.match(line) or is_chrome(line):
             continue
         if line == (header and "".join(header)):
             continue
         if blocks and blocks[-1].table is not None and header and _flattened_header(line, header):
             continue
-        blocks.append(Block(text=line))
+        role = "bullet" if had_bullet and not LABEL_START.match(line) else ""
+        blocks.append(Block(text=line, role=role))
     return blocks
+
+
+def _label_tab(raw: str) -> str:
+    """「一、<tab>文字」: the tab after a label (Word's hanging indent) separates nothing."""
+    match = LABEL_START.match(raw.lstrip())
+    if match and raw.lstrip()[match.end():match.end() + 1] == "\t":
+        start = len(raw) - len(raw.lstrip()) + match.end()
+        return raw[:start] + raw[start + 1:]
+    return raw
+
+
+def _numbered_point(raw: str) -> bool:
+    rest = ARTICLE_NUMBER.sub("", raw, count=1)
+    return rest != raw and bool(LABEL_START.match(rest)) and not LABEL_START.match(raw.strip())
+
+
+def _row_cells(raw: str) -> list[str] | None:
+    """The cells of a table row: tab-separated, or a pipe row (with or without its outer pipes)."""
+    piped = pipe_cells(raw)
+    if piped is None and raw.count("|") >= 2 and (raw.strip().endswith("|") or raw.strip().startswith("|")):
+        inner = raw.strip().strip("|")
+        piped = inner.split("|") if "|" in inner else None
+    if piped is not None:
+        return [clean_line(c) for c in piped]
+    if "\t" in raw and raw.strip():
+        return [clean_line(c) for c in raw.split("\t")]
+    return None
 
 
 def _flattened_header(line: str, header: list[str]) -> bool:
     return re.sub(r"\s", "", line) == "".join(re.sub(r"\s", "", h) for h in header)
-
-
-def clean_line(line: str) -> str:
-    """One line without tags, Markdown marks or a list dash; spaces collapsed."""
-    line = unmark(re.sub(r"<[^>]+>", "", line))
-    line = line.replace("\u3000", " ").strip()
-    return re.sub(r"\s{2,}", " ", line)

@@ -1,9 +1,12 @@
 """Plan import, stage 2: recognition — the blocks of a reader (pipeline/readers) → a Plan.
 
-1. lines.py rejoins lines wrapped mid-sentence;
-2. labels.py finds each line's numbering label, with the patterns of pipeline/numbering.py;
-3. sections.py nests the lines by their labels and names the sections; references.py reads the basis,
-   periods.py the period and the year, tables.py the tables, covers.py the title, agency and cover.
+1. labels.py cuts lines at the labels inside them that the sequence confirms (a whole document on
+   one line); tables.py rebuilds tables extracted one cell per line; list items whose numbers were
+   lost are numbered (一、（一）) and marked for checking;
+2. the first top-level label (壹、 or, in the many plans numbered from 一、, 一、) ends the head: covers.py
+   reads the title, agency, year, issuance and cover from it;
+3. lines.py rejoins lines wrapped mid-sentence; sections.py nests the lines by their labels and names
+   the sections; references.py reads the basis, periods.py the period.
 Whatever had to be guessed is listed in the report and marked in the YAML with `# 請確認:`.
 """
 from __future__ import annotations
@@ -13,13 +16,15 @@ from dataclasses import dataclass, field
 
 from ..conventions import fix_punctuation
 from ..model import PARTS, Appendix, Plan, Section, Table
+from ..numbering import chinese_numeral
 from ..readers import Block, NotAPlan
 from ..tree import period_text
 from .covers import identity
-from .labels import label_of
+from .labels import heading_and_body, label_of, split_inline
 from .lines import rejoin
 from .periods import year_from_text
-from .sections import Node, fill_sections, item_of, outline
+from .sections import APPENDIX, Node, fill_sections, item_of, outline
+from .tables import cells_per_line, table_of
 
 
 @dataclass
@@ -29,31 +34,126 @@ class Imported:
     report: list[str] = field(default_factory=list)
 
 
-def recognise(blocks: list[Block], source: str) -> Imported:
-    first = next((i for i, b in enumerate(blocks) if b.table is None and label_of(b.text)
-                  and label_of(b.text)[0] == "壹"), None)
-    if first is None:
-        raise NotAPlan(f"{source}: 找不到「壹、」這類的段落標題，看來不是一份計畫。 (no level-1 sections: not a plan?)")
+def recognise(blocks: list[Block], source: str, year: int | None = None) -> Imported:
     result = Imported(plan=None)
-    head = [b for b in blocks[:first] if b.table is None]  # the cover and title: short lines, never rejoined
     for block in blocks:
-        block.text = fix_punctuation(block.text)
+        if block.role != "pre":
+            block.text = punctuated(block.text)
         if block.table:
-            block.table = [[cell if cell is None else fix_punctuation(cell) for cell in row] for row in block.table]
-    nodes = outline(rejoin(blocks[first:]))
-    sections = [n for n in nodes if n.style != "appendix"]
-    plan = identity(head, result.report, result.guesses)
-    fill_sections(plan, sections, result.report, result.guesses)
-    for node in nodes:
-        if node.style == "appendix":
-            plan.appendices.append(_appendix(node))
-            result.report.append(f"{node.text} → appendices（評核表等以一般項目匯入）")
-            result.guesses["appendices"] = "附件中的評核表以一般項目與文字匯入，勾選框與配分請改寫成 forms"
+            block.table = [[cell if cell is None else punctuated(cell) for cell in row] for row in block.table]
+    blocks = cells_per_line(split_lines(blocks))
+    top, first = top_level(blocks)
+    if first is None and sum(1 for b in blocks if b.role == "bullet") >= 2:
+        blocks = number_bullets(blocks)
+        top, first = top_level(blocks)
+        result.guesses["numbering"] = "原文的清單沒有編號（網頁清單的編號遺失），編號是推定的，請核對層次"
+        result.report.append("清單項目沒有編號：依冒號標題推定為 一、（一）")
+    table_only = first is None and any(b.table for b in blocks)
+    if first is None and not table_only:
+        raise NotAPlan(f"{source}: 找不到「壹、」或「一、」這類的段落標題，看來不是一份計畫。"
+                       " (no numbered sections: not a plan?)")
+    if table_only:
+        first = next(i for i, b in enumerate(blocks) if b.table)
+    head = [b for b in blocks[:first] if b.table is None]
+    plan = identity(head, result.report, result.guesses, year)
+    if table_only:
+        plan.appendices.append(_table_page(head, blocks[first:], plan))
+        result.report.append("整頁是一個表格：匯入為附表")
+    else:
+        nodes = outline([_punctuated_block(b) for b in rejoin(blocks[first:])])
+        sections = [n for n in nodes if n.style != "appendix"]
+        fill_sections(plan, sections, result.report, result.guesses, top)
+        for node in nodes:
+            if node.style == "appendix":
+                plan.appendices.append(_appendix(node))
+                result.report.append(f"{node.text} → appendices（評核表等以一般項目匯入）")
+                result.guesses["appendices"] = "附件中的評核表以一般項目與文字匯入，勾選框與配分請改寫成 forms"
     if not plan.year:
         plan.year = year_from_text(plan, [b.text for b in blocks])
+    if not plan.year:
+        raise NotAPlan(f"{source}: 找不到計畫年度：標題、期程與發布日期都沒有寫；請用 --year 指定，例如 --year 113。"
+                       " (no year in the title, period or date of issue: give --year)")
     settle(plan, result)
     result.plan = plan
     return result
+
+
+def punctuated(text: str) -> str:
+    """Half-width punctuation in Chinese text made full-width; twice, as one fix can enable the next
+    (「(如附件2) ,」: the parenthesis first, then the comma after it)."""
+    return fix_punctuation(fix_punctuation(text))
+
+
+def _punctuated_block(block: Block) -> Block:
+    if block.table is None and block.role != "pre":
+        block.text = punctuated(block.text)   # rejoined lines: a comma that began a line now follows text
+    return block
+
+
+def split_lines(blocks: list[Block]) -> list[Block]:
+    """Lines cut at the labels inside them that the sequence confirms; a heading and its body that
+    shared the line are told apart (「一、年度施政目標 依據地方制度法…」)."""
+    out: list[Block] = []
+    last: dict[str, int] = {}
+    for block in blocks:
+        if block.table is not None or block.role in ("pre", "title", "cover") or not block.text:
+            out.append(block)
+            continue
+        pieces = split_inline(block.text, last)
+        if len(pieces) == 1:
+            out.append(block)
+            continue
+        for piece in pieces:
+            found = label_of(piece)
+            parts = heading_and_body(found[2]) if found else None
+            if parts:
+                out.append(Block(text=f"{found[1]}{parts[0]}"))
+                out.append(Block(text=parts[1]))
+            else:
+                out.append(Block(text=piece))
+    return out
+
+
+def top_level(blocks: list[Block]) -> tuple[str, int | None]:
+    """The style of the sections — 壹 when the document has 壹、 labels, else 一 — and the first one."""
+    for style in ("壹", "一"):
+        for i, block in enumerate(blocks):
+            found = block.table is None and block.role != "pre" and label_of(block.text)
+            if found and found[0] == style:
+                return style, i
+    return "壹", None
+
+
+def number_bullets(blocks: list[Block]) -> list[Block]:
+    """List items whose numbers were lost (web <ol> flattened to 「- 」 lines): a short heading with
+    a colon (「服務範圍：」) is a section, the items after a heading with nothing after its colon are
+    its sub-items; they are given the labels 一、 and （一）."""
+    out: list[Block] = []
+    top = sub = 0
+    open_group = False
+    for block in blocks:
+        if block.role != "bullet":
+            out.append(block)
+            continue
+        heading = re.match(r"^[^，,。；;：:]{1,12}[：:]", block.text)
+        if heading or not open_group:
+            top, sub = top + 1, 0
+            open_group = bool(heading) and block.text.rstrip().endswith(("：", ":"))
+            out.append(Block(text=f"{chinese_numeral(top)}、{block.text}"))
+        else:
+            sub += 1
+            out.append(Block(text=f"（{chinese_numeral(sub)}）{block.text}"))
+    return out
+
+
+def _table_page(head: list[Block], rest: list[Block], plan: Plan) -> Appendix:
+    """A page that is only a table (a scoring sheet): the table as an appendix, its heading lines kept."""
+    lines = [b.text for b in head if b.text not in plan.title and b.text != plan.agency]
+    name = next((l for l in lines if APPENDIX.match(l) or l in ("附表", "附件")), None)
+    notes = [l for l in lines if l != name]
+    tables = [b.table for b in rest if b.table]
+    texts = [b.text for b in rest if b.table is None and b.text]
+    return Appendix(title=name or plan.title[0], text="\n\n".join(notes + texts) or None, table=table_of(tables[0]))
 
 
 def _appendix(node: Node) -> Appendix:

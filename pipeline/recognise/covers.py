@@ -1,40 +1,188 @@
-"""Plan import: the lines before the first section — the title, the agency, the year and the cover
-(a date of issue, a line such as 「○○事務所 訂定」).
+"""Plan import: the lines before the first section — the title, the agency, the year, the issuance
+(a date and document number: 「106年4月26日高市地政秘字第10631078900號函核備」) and a cover page, and the
+metadata of a regulations site (法規名稱、公發布日、修正日期、發文字號), which goes to those fields and
+never into the plan's text.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from ..model import Cover, Issued, Plan
 from ..readers import Block
-from ..rocdate import DateFormatError, parse_roc_date
+from ..rocdate import DateFormatError, RocDate, parse_roc_date
+from .labels import chinese_value
 
-AGENCY_END = r"(委員會|事務所|政府|局|處|署|部|院|中心|公所)$"
+ORGANISATION = r"(?:委員會|事務所|公所|衛生所|政府|分署|中心|局|處|署|部|院|所|隊)"
+ORG_UNIT = re.compile(rf"(?!所屬|各)[^\s\d「」（）()，,、:：]{{1,10}}?{ORGANISATION}")
+TITLE_WORDS = re.compile(r"計畫|要點|方案|規定|須知|辦法|作業|報告|評分表|項目表|評核表|實施")
+NUMERAL = "〇零一二三四五六七八九十百"
+DATE = re.compile(rf"(?:中華)?(?:民國)?\s*([0-9０-９]{{2,3}}|[{NUMERAL}]{{2,5}})\s*年\s*([0-9０-９]{{1,2}}|[{NUMERAL}]{{1,3}})\s*月"
+                  rf"(?:\s*([0-9０-９]{{1,2}}|[{NUMERAL}]{{1,3}})\s*日)?")
+DOCUMENT_NUMBER = re.compile(r"[^\s，。；、]{1,16}字第\s*[0-9A-Za-z]+\s*號")
+ISSUE_WORDS = re.compile(r"函頒|函核備|核定|函修正|令訂定|令修正|修正|訂定|發布|生效|函|令|備查")
+METADATA = re.compile(r"^(法規名稱|公發布日|發布日期|公告日期|修正日期|訂定日期|生效日期|修正時間|訂定時間|發文字號|"
+                      r"停止適用時間|廢止日期|施行日期|法規類別|立法沿革|沿革)\s*[：:]\s*(.*)$")
+SPENT = re.compile(r"(?:修正|訂定)?全文\s*\S{1,4}\s*[點條]|自(?:函頒|發布|公布)日(?:起)?(?:生效|施行)")
 
 
-def identity(head: list[Block], report, guesses) -> Plan:
-    lines = [b.text for b in head]
-    titles = [b.text for b in head if b.role == "title"] or [l for l in lines if "計畫" in l][-1:] or lines[:1]
-    agency = next((l for l in lines if re.search(AGENCY_END, l)), "")
-    year_match = next((re.search(r"(\d{2,3})\s*年", t) for t in titles + lines if re.search(r"(\d{2,3})\s*年", t)), None)
-    year = int(year_match.group(1)) if year_match else 0
+@dataclass
+class Head:
+    titles: list[str] = field(default_factory=list)
+    agency: str = ""
+    agency_lines: list[str] = field(default_factory=list)
+    issued_date: RocDate | None = None
+    issued_number: str | None = None
+    issued_line: str | None = None
+    others: list[str] = field(default_factory=list)   # cover lines: 「○○事務所 訂定」
+    year: int = 0
+    cover_date: bool = False   # a date alone on its line, as cover pages print it
+
+
+def identity(head: list[Block], report, guesses, year: int | None = None) -> Plan:
+    info = read_head(head)
+    agency = info.agency or _agency_in(info.titles[0] if info.titles else "") or _agency_in(info.issued_line or "")
     if not agency:
-        agency = re.split(r"\s*\d{2,3}\s*年", titles[0])[0].strip() if titles else "（請填寫機關名稱）"
-        guesses["agency"] = "機關名稱由標題推測"
-    if not year:  # settled later from the period or a 「○○ 年度」 mention
-        guesses["year"] = "標題中找不到年度，由內文推測，請核對"
-    title = titles if len(titles) > 1 else [titles[0] if titles else f"{agency} {year} 年度計畫"]
-    plan = Plan(agency=agency, year=year or 0, title=title)
-    dates = [l for l in lines if re.match(r"^中華民國\s*\d", l)]
-    cover_lines = [l for l in lines if l not in titles and l != agency and l not in dates]
-    if cover_lines or dates:
-        plan.cover = Cover(title=next((l for l in cover_lines if "計畫" in l), None),
-                           note=next((l for l in cover_lines if "計畫" not in l), None))
-        if dates:
-            try:
-                plan.issued = Issued(date=parse_roc_date(dates[0]))
-            except DateFormatError:
-                pass
-        report.append("封面：" + "／".join(lines))
-    report.append(f"機關：{agency}；年度：{year}；標題：{' '.join(title)}")
+        agency = "（請填寫機關名稱）"
+        guesses["agency"] = "原文找不到機關名稱，請填寫"
+    elif not info.agency:
+        guesses["agency"] = "機關名稱由標題或發文字號推測，請核對"
+    title = info.titles or ["（請填寫計畫名稱）"]
+    if not info.titles:
+        guesses["title"] = "原文找不到計畫名稱，請填寫"
+    plan = Plan(agency=agency, year=year or info.year, title=title if len(title) > 1 else title[:1])
+    if year:
+        report.append(f"年度：{year}（由 --year 指定）")
+    elif info.year:
+        report.append(f"年度：{info.year}（由標題或發布日期）")
+    if info.issued_date or info.issued_number:
+        plan.issued = Issued(date=info.issued_date, number=info.issued_number)
+        report.append(f"發布：{info.issued_line}")
+    if info.others and ([b for b in head if b.role == "cover"] or info.cover_date):
+        plan.cover = Cover(title=next((l for l in info.others if TITLE_WORDS.search(l)), None),
+                           note=next((l for l in info.others if not TITLE_WORDS.search(l)), None))
+        report.append("封面：" + "／".join(b.text for b in head))
+    report.append(f"機關：{agency}；年度：{plan.year or '（未知）'}；標題：{' '.join(title)}")
     return plan
+
+
+def read_head(head: list[Block]) -> Head:
+    info = Head()
+    lines = _joined([b for b in head if b.role != "pre"])
+    law_title = None
+    candidates: list[tuple[str, str]] = []   # (text, role)
+    for text, role in lines:
+        meta = METADATA.match(text)
+        if meta:
+            key, value = meta.groups()
+            if key == "法規名稱":
+                law_title = value.strip()
+            elif key == "發文字號":
+                info.issued_number = value.strip() or None
+            elif key not in ("停止適用時間", "廢止日期", "法規類別", "立法沿革", "沿革"):
+                _issuance(info, value, value)
+            continue
+        text, dated = _split_dated_metadata(text)
+        if dated:
+            _issuance(info, dated, dated)
+        if not text or SPENT.fullmatch(text):
+            continue
+        if _is_issuance(text):
+            _issuance(info, text, text)
+            info.cover_date = info.cover_date or bool(re.fullmatch(rf"(?:中華民國)\s*{DATE.pattern}", text))
+            continue
+        candidates.append((text, role))
+    titled = [t for t, role in candidates if role == "title"]
+    if law_title:
+        info.titles = [law_title]
+    elif titled:
+        info.titles = titled
+    agencies = [t for t, _ in candidates if re.fullmatch(rf"(?:{ORG_UNIT.pattern})+", t)][:1]
+    info.agency_lines = agencies
+    info.agency = agencies[0] if agencies else ""
+    rest = [t for t, _ in candidates if t not in agencies and t not in info.titles]
+    if not info.titles:
+        keyword = [t for t in rest if TITLE_WORDS.search(t)]
+        chosen = keyword[-1] if keyword else (rest[-1] if rest else "")
+        info.titles = [chosen.strip("「」『』 ")] if chosen else []
+    info.others = [t for t in dict.fromkeys(rest) if t.strip("「」『』 ") not in info.titles]
+    info.year = (_year_in(" ".join(info.titles)) or _year_in(" ".join(rest))
+                 or (info.issued_date.year if info.issued_date else 0))
+    return info
+
+
+def _joined(blocks: list[Block]) -> list[tuple[str, str]]:
+    """Head lines, a document number wrapped across two lines joined, spaced-out characters closed up."""
+    out: list[tuple[str, str]] = []
+    for block in blocks:
+        text = _close_spacing(block.text)
+        if out and re.search(r"字第\s*\d+$", out[-1][0]) and re.match(r"^\d+\s*號", text):
+            out[-1] = (out[-1][0] + text, out[-1][1])
+            continue
+        out.append((text, block.role))
+    return out
+
+
+def _close_spacing(text: str) -> str:
+    """「中 華 民 國 八 十 五 年」 → 「中華民國八十五年」: characters set one space apart."""
+    if re.fullmatch(r"(?:\S )+\S", text.strip()):
+        return text.replace(" ", "")
+    return text
+
+
+def _split_dated_metadata(text: str) -> tuple[str, str | None]:
+    """「內政部 99 年度施政績效報告 公告日期：100 年 5 月 19 日」 → the title, and the date it carries."""
+    match = re.search(r"\s*(?:公告日期|發布日期|修正日期|更新日期)\s*[:：]\s*(.*)$", text)
+    if not match:
+        return text, None
+    return text[:match.start()].strip(), match.group(1)
+
+
+def _is_issuance(text: str) -> bool:
+    """A line that only says when and by which document the plan was issued."""
+    date = DATE.search(text)
+    if not date or date.start() > 12:
+        return False
+    after = text[date.end():]
+    return bool(DOCUMENT_NUMBER.search(after) or ISSUE_WORDS.search(after) or not after.strip()
+                or re.fullmatch(r"\S{1,12}(?:第\S{1,8}次會議)?\S{0,8}", after.strip()))
+
+
+def _issuance(info: Head, text: str, line: str) -> None:
+    date = DATE.search(text)
+    if date and info.issued_date is None:
+        info.issued_date = roc_date(date)
+    number = DOCUMENT_NUMBER.search(text[date.end():] if date else text)
+    if number and info.issued_number is None:
+        words = re.sub(rf"^(?:{ORG_UNIT.pattern})+", "", number.group(0))   # the issuer is not the number
+        info.issued_number = re.sub(r"字第\s*(\w+)\s*號", r"字第 \1 號", words)
+    info.issued_line = info.issued_line or line
+
+
+def roc_date(match: re.Match) -> RocDate | None:
+    """A date match (Arabic or Chinese numerals) as a RocDate; None when it does not exist."""
+    year, month, day = (_number(g) if g else None for g in match.groups())
+    try:
+        return parse_roc_date(f"{year}年{month}月{day or 1}日")
+    except DateFormatError:
+        return None
+
+
+def _number(text: str) -> int:
+    text = text.translate(str.maketrans("０１２３４５６７８９〇", "0123456789零"))
+    return int(text) if text.isdigit() else chinese_value(text)
+
+
+def _year_in(text: str) -> int:
+    match = re.search(rf"(?<![\d])(\d{{2,3}})\s*(?:[-~～至]\s*\d{{2,3}}\s*)?年(?!\s*\d{{1,2}}\s*月)", text)
+    if match:
+        return int(match.group(1))
+    match = re.search(rf"([{NUMERAL}]{{2,5}})\s*年度", text)
+    return chinese_value(match.group(1)) if match else 0
+
+
+def _agency_in(text: str) -> str:
+    """The organisation a title or issuance line begins with: 「高雄市政府地政局岡山地政事務所106年度…」."""
+    text = re.sub(r"^\s*(?:中華)?(?:民國)?\s*\S{1,5}年\S{1,3}月\S{1,3}日", "", text)
+    match = re.match(rf"(?:{ORG_UNIT.pattern})+", text.strip())
+    return match.group(0) if match else ""

@@ -32,11 +32,11 @@ def period_of(common: dict, report, guesses) -> Period | None:
 
 
 def year_from_text(plan, texts: list[str]) -> int:
-    """The year from the period, else from a 「○○ 年度」 mention; 1 when there is none."""
+    """The year from the period, else from a 「○○ 年度」 mention; 0 when there is none."""
     if isinstance(plan.period, Period):
         return plan.period.start.year
     for text in texts:
         found = re.search(r"(\d{2,3})\s*年度", text)
         if found:
             return int(found.group(1))
-    return 1
+    return 0

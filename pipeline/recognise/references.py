@@ -23,7 +23,6 @@ def basis_of(common: dict, report, guesses) -> Basis:
         refs, ending = references_in(texts[0])
         if refs and squeeze("及".join(reference_text(r) for r in refs) + ending) == squeeze(texts[0]):
             basis.references, basis.ending = refs, ending
-            basis.same_line = False
             report.append(f"依據：{len(refs)} 則文件（一句）")
             return basis
         basis.text = texts[0]

@@ -7,18 +7,19 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import PARTS, Item, Numbering, Period, Plan, Section, Table
-from ..numbering import next_style
+from ..numbering import STYLES, next_style
 from ..readers import Block
-from .labels import label_of
+from .labels import label_of, value_of
 from .periods import period_of
 from .references import basis_of
 from .tables import table_of
 
-SECTION_WORDS = [("basis", ("依據",)), ("period", ("期程", "期間")), ("goals", ("目標",)),
+SECTION_WORDS = [("basis", ("依據",)), ("period", ("期程", "期間")), ("goals", ("目標", "目的", "宗旨")),
                  ("targets", ("對象", "執行單位")), ("strategies", ("策略", "實施內容", "實施要項")),
                  ("steps", ("步驟", "實施方式", "分工")), ("assessment", ("評核", "考核", "管制"))]
 POINTS = re.compile(r"[（(]\s*(\d+)\s*分\s*[）)]\s*$")
 CODE = re.compile(r"^([A-Z]{1,2}(?:-\d+)+)\s+")
+FENCE = "```"
 APPENDIX = re.compile(r"^(附表|附件|附錄)[\s　一二三四五六七八九十\d：:]")
 CHECKS = (("□是□否", "是否"), ("☐是☐否", "是否"), ("□", "勾選"), ("☐", "勾選"))
 
@@ -33,17 +34,33 @@ class Node:
 
 
 def outline(blocks: list[Block]) -> list[Node]:
-    """Nest the lines by their labels: a label style already open closes what is below it."""
+    """Nest the lines by their labels: a label style already open closes what is below it. A code
+    line without a label (「A-1-1-1 單一窗口服務」) is an unnumbered item: its children number afresh."""
     root = Node("root", "", "")
     stack: list[Node] = [root]
     for block in blocks:
         if block.table is not None:
             stack[-1].children.append(table_of(block.table))
             continue
+        if block.role == "pre":
+            stack[-1].children.append(f"{FENCE}\n{block.text}\n{FENCE}")
+            continue
         if APPENDIX.match(block.text):
             node = Node("appendix", "", block.text)
             root.children.append(node)
             stack[:] = [root, node]
+            continue
+        if block.role == "bullet" and len(stack) > 1:
+            parent = stack[-1]
+            style = next_style(parent.style) if parent.style in STYLES else "1"
+            parent.children.append(Node(style, "", block.text))
+            continue
+        code = CODE.match(block.text)
+        if code and not label_of(block.text) and len(stack) > 1:
+            _close_codes(stack, code.group(1).count("-"))
+            node = Node(f"code{code.group(1).count('-')}", "", block.text)
+            stack[-1].children.append(node)
+            stack.append(node)
             continue
         found = label_of(block.text)
         if found is None:
@@ -59,6 +76,16 @@ def outline(blocks: list[Block]) -> list[Node]:
     return [n for n in root.children if isinstance(n, Node)]
 
 
+def _close_codes(stack: list[Node], depth: int) -> None:
+    """Before a code line: close the code items at its depth or deeper, and everything inside them."""
+    codes = [k for k, n in enumerate(stack) if n.style.startswith("code")]
+    shallower = [k for k in codes if int(stack[k].style[4:]) < depth]
+    if shallower:
+        del stack[shallower[-1] + 1:]
+    elif codes:
+        del stack[codes[0]:]
+
+
 def walk(nodes):
     for node in nodes:
         if isinstance(node, Node):
@@ -66,15 +93,19 @@ def walk(nodes):
             yield from walk(node.children)
 
 
-def fill_sections(plan: Plan, sections: list[Node], report, guesses) -> None:
-    nodes = list(walk(sections))
-    half = sum(1 for n in nodes if n.label.startswith("(")) > sum(1 for n in nodes if n.label.startswith("（"))
-    three = "叁" if any(n.label.startswith("叁") for n in sections) else None
-    plan.numbering = Numbering(parentheses="half" if half else None, three=three)
+def fill_sections(plan: Plan, sections: list[Node], report, guesses, top: str = "壹") -> None:
+    plan.numbering = numbering_of(list(walk(sections)), sections, top)
     used = set()
+    count = 0
     for node in sections:
         key = section_key(node.text, used)
-        section = section_of(node, key, report, guesses)
+        if "sections" in plan.order:
+            key = "sections"   # extra sections print where the first one was: what follows stays extra
+        section = section_of(node, key, report, guesses, next_style(top))
+        if node.label and value_of(node.label) != count + 1:
+            section.label = node.label   # numbered as written (a plan cut from its first part, a skip)
+        else:
+            count += 1
         if key == "period" and not isinstance(section, Period):  # no dates to read: an ordinary section
             key, section.title = "sections", section.title or PARTS["period"]
         if key not in plan.order:
@@ -88,6 +119,16 @@ def fill_sections(plan: Plan, sections: list[Node], report, guesses) -> None:
             report.append(f"{node.label}{node.text} → {key}")
 
 
+def numbering_of(nodes: list[Node], sections: list[Node], top: str) -> Numbering:
+    """The agency's way of writing labels, as the document uses them: (一) or （一）, 1. or 1、, 叁."""
+    half = sum(1 for n in nodes if n.label.startswith("(")) > sum(1 for n in nodes if n.label.startswith("（"))
+    three = "叁" if any(n.label.startswith("叁") for n in sections) else None
+    arabic = [n.label for n in nodes if n.style == "1" and n.label]
+    comma = sum(1 for a in arabic if a.endswith("、")) > len(arabic) / 2
+    return Numbering(parentheses="half" if half else None, three=three, arabic="1、" if comma else None,
+                     top="一" if top == "一" else None)
+
+
 def section_key(title: str, used: set[str]) -> str:
     for key, words in SECTION_WORDS:
         if key not in used and any(word in title[:12] for word in words):
@@ -95,15 +136,15 @@ def section_key(title: str, used: set[str]) -> str:
     return "sections"
 
 
-def section_of(node: Node, key: str, report, guesses) -> Section:
+def section_of(node: Node, key: str, report, guesses, usual: str = "一") -> Section:
     title, inline = split_title(node.text)
     texts = ([inline] if inline else []) + [c for c in node.children if isinstance(c, str)]
-    style = list_style(node.children, "一")
-    items = [item_of(c, style or "一") for c in node.children if isinstance(c, Node)]
+    style = list_style(node.children, usual)
+    items = keep_written_labels([c for c in node.children if isinstance(c, Node)], style or usual)
     tables = [c for c in node.children if isinstance(c, Table)]
     default = PARTS.get(key)
     common = dict(title=None if title == default else title, text="\n\n".join(texts) or None, items=items,
-                  items_style=style, table=tables[0] if tables else None)
+                  items_style=style, table=tables[0] if tables else None, same_line=bool(inline))
     if len(tables) > 1:
         guesses[key] = f"此段有 {len(tables)} 個表格，只保留第一個"
     if key == "basis":
@@ -125,10 +166,26 @@ def split_title(text: str) -> tuple[str, str]:
 
 def list_style(children: list, usual: str) -> str | None:
     """The style the children's labels use, when it is not the one that would follow anyway."""
-    styles = [c.style for c in children if isinstance(c, Node)]
+    styles = [c.style for c in children if isinstance(c, Node) and not c.style.startswith("code")]
     if not styles or styles[0] == usual or styles[0].startswith("word"):
         return None
     return styles[0]
+
+
+def keep_written_labels(nodes: list[Node], style: str) -> list[Item]:
+    """The items of a list; one whose label is not the next in sequence keeps its label as written."""
+    items, count = [], 0
+    for node in nodes:
+        item = item_of(node, style)
+        if item.label is None and node.label:
+            if value_of(node.label) == count + 1:
+                count += 1
+            else:
+                item.label = node.label
+        elif item.label is None:
+            count += 1
+        items.append(item)
+    return items
 
 
 def item_of(node: Node, style: str) -> Item:
@@ -148,10 +205,11 @@ def item_of(node: Node, style: str) -> Item:
         text = text[:points_match.start()].rstrip()
     paragraphs = [c for c in node.children if isinstance(c, str)]
     child_style = list_style(node.children, next_style(style))
-    children = [item_of(c, child_style or next_style(style)) for c in node.children if isinstance(c, Node)]
+    children = keep_written_labels([c for c in node.children if isinstance(c, Node)], child_style or next_style(style))
     table = next((c for c in node.children if isinstance(c, Table)), None)
+    label = "" if node.style.startswith("code") else None   # an unnumbered code item takes no number
     if paragraphs or (children and not text.endswith("。")):
         return Item(title=text, text="\n\n".join(paragraphs) or None, code=code, points=points, items=children,
-                    items_style=child_style, table=table, check=check)
+                    items_style=child_style, table=table, check=check, label=label)
     return Item(text=text, code=code, points=points, items=children, items_style=child_style, table=table,
-                check=check)
+                check=check, label=label)

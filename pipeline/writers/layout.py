@@ -116,6 +116,9 @@ class Layout(ABC):
         for block in blocks:
             if isinstance(block, Entry):
                 self.entry(block, base_em)
+            elif isinstance(block, Paragraph) and block.role == "pre":
+                self.out.extend(self.paragraph(self.run(line), "body", left=base_em * BODY_PT)
+                                for line in block.text.split("\n"))
             elif isinstance(block, Paragraph):
                 self.out.append(self.paragraph(self.runs(block.text), "body", left=base_em * BODY_PT))
             elif isinstance(block, TableBlock):
@@ -156,7 +159,10 @@ class Layout(ABC):
 
     def cell_lines(self, blocks: list, base_em: float = 0.0):
         for block in blocks:
-            if isinstance(block, Paragraph):
+            if isinstance(block, Paragraph) and block.role == "pre":
+                yield from (self.paragraph(self.run(line), "table", left=base_em * TABLE_PT)
+                            for line in block.text.split("\n"))
+            elif isinstance(block, Paragraph):
                 yield self.paragraph(self.runs(block.text), "table", left=base_em * TABLE_PT)
             elif isinstance(block, Entry):
                 xml, start = self.labelled(block, "table", base_em, TABLE_PT)
