@@ -9,7 +9,7 @@ import re
 from .markdown import unmark
 
 PAGE_NUMBER = re.compile(r"^\s*(?:[-－—]\s*\d+\s*[-－—]|第\s*\d+\s*頁(?:\s*[，,]?\s*共\s*\d+\s*頁)?|\d+\s*/\s*\d+|\d+)\s*$")
-BULLET = re.compile(r"^\s*(?:[•·●○■□◆◇▪▫‧・◎※➢►▶]|[-*+](?=\s))\s*")
+BULLET = re.compile(r"^\s*(?:[•·●■◆◇▪▫‧・◎➢►▶]|[-*+○](?=\s))\s*")
 BOX_DRAWING = re.compile(r"[\u2500-\u257f]")
 RESIDUE = re.compile(r"^\s*(?:\||-{3,}|[:：]{3}|\*{3,}|_{3,})\s*$")
 ICON = re.compile(r"^[a-z]+(?:_[a-z]+)+$")   # icon-font names such as text_rotate_vertical

@@ -36,7 +36,11 @@ def year_from_text(plan, texts: list[str]) -> int:
     if isinstance(plan.period, Period):
         return plan.period.start.year
     for text in texts:
-        found = re.search(r"(\d{2,3})\s*年度", text)
+        found = re.search(r"(\d{2,3})\s*年度", text) or MONTHS.search(text)
         if found:
             return int(found.group(1))
     return 0
+
+
+# 「自民國 104 年 1 月起至民國 104 年 12 月止」: a period given in months
+MONTHS = re.compile(r"自\s*(?:民國)?\s*(\d{2,3})\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*起?\s*(?:至|到)")
