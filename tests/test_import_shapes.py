@@ -150,3 +150,21 @@ def test_a_year_pair_in_the_one_layout_diffs_with_only_its_changes(tmp_path):
     changes = json.loads(run.stdout)["changes"]
     assert sorted((c["kind"], c["new_path"]) for c in changes) == [
         ("added", "二、(十)"), ("modified", "四、")], changes
+
+
+def test_a_space_aligned_table_and_a_tab_header_repeated_with_an_extra_tab():
+    plan = plan_of("某所 112 年計畫\n壹、執行策略\n實施要項      執行策略          承辦單位\n"
+                   "一、便民服務  推動線上申辦。    各組\n二、資訊公開  每季公布績效。    秘書室\n貳、附則\n本計畫核定後實施。\n")
+    assert plan.strategies.table.columns == ["實施要項", "執行策略", "承辦單位"]
+    assert [[c.text for c in row] for row in plan.strategies.table.rows][1] == ["二、資訊公開", "每季公布績效。", "秘書室"]
+    tabbed = plan_of("某所 112 年計畫\n壹、執行策略\n實施要項\t執行策略\t承辦單位\n一、便民\t線上申辦。\t各組\n"
+                     "第 2 頁\n實施要項\t執行策略\t承辦單位\t\n二、公開\t公布績效。\t秘書室\n貳、附則\n本計畫核定後實施。\n")
+    assert [[c.text for c in row] for row in tabbed.strategies.table.rows] == [
+        ["一、便民", "線上申辦。", "各組"], ["二、公開", "公布績效。", "秘書室"]]
+
+
+def test_list_items_without_numbers_inside_a_numbered_plan_are_items_to_check():
+    imported = recognise(read_text("某所 112 年計畫\n一、戶籍登記\n(一) 身分登記\n- 出生登記\n- 結婚登記\n(二) 遷徙登記\n"),
+                         "test.txt")
+    tree = outline(build_document(imported.plan))
+    assert "    1.出生登記" in tree and "    2.結婚登記" in tree and "numbering" in imported.guesses

@@ -25,7 +25,11 @@ def read(text: str) -> list[Block]:
 def blocks_from_lines(lines: list[str]) -> list[Block]:
     blocks: list[Block] = []
     header: list[str] | None = None
-    for raw in lines:
+    for raw in space_aligned(lines):
+        if isinstance(raw, Block):
+            blocks.append(raw)
+            header = None
+            continue
         raw = _label_tab(raw.rstrip())
         if is_box_drawing(raw):
             if blocks and blocks[-1].role == "pre":
@@ -40,7 +44,7 @@ def blocks_from_lines(lines: list[str]) -> list[Block]:
             if header is None or (blocks and blocks[-1].table is None):
                 header = cells
                 blocks.append(Block(table=[cells]))
-            elif cells != header:  # (the header again, after a page break, is dropped)
+            elif _trimmed(cells) != _trimmed(header):  # the header again, after a page break, is dropped
                 filled = next((i for i, c in enumerate(cells) if c), len(cells))
                 # A flattened row leaves the cells that the row above spans empty in front.
                 blocks[-1].table.append([None] * filled + cells[filled:])
@@ -58,6 +62,58 @@ def blocks_from_lines(lines: list[str]) -> list[Block]:
         role = "bullet" if had_bullet and not LABEL_START.match(line) else ""
         blocks.append(Block(text=line, role=role))
     return blocks
+
+
+def _trimmed(cells: list[str]) -> list[str]:
+    """A row without the empty cells an extra tab leaves at its end."""
+    end = len(cells)
+    while end and not cells[end - 1]:
+        end -= 1
+    return cells[:end]
+
+
+SPACED = re.compile(r"\s{2,}|\t")
+CONTINUES = re.compile(r"[^。；;：:！!？?」』）)]$")
+
+
+def space_aligned(lines: list[str]) -> list:
+    """A table laid out with spaces — at least three lines with the same number of fields two or
+    more spaces apart, under a header of short column names — as a table Block; other lines as they are.
+    A line whose every field continues its column's unfinished sentence is the row above, wrapped."""
+    out: list = []
+    i = 0
+    while i < len(lines):
+        fields = _fields(lines[i])
+        run = i + 1
+        while run < len(lines) and len(fields) >= 2 and len(_fields(lines[run])) == len(fields):
+            run += 1
+        if len(fields) >= 2 and run - i >= 3 and all(len(f) <= 12 and not re.search(r"[，,。；;]", f) for f in fields):
+            out.append(Block(table=[[clean_line(f) for f in fields]] + _merged([_fields(l) for l in lines[i + 1:run]])))
+            i = run
+        else:
+            out.append(lines[i])
+            i += 1
+    return out
+
+
+def _merged(rows: list[list[str]]) -> list[list[str]]:
+    merged: list[list[str]] = []
+    for fields in rows:
+        fields = [clean_line(f) for f in fields]
+        if merged and all(CONTINUES.search(cell) and not LABEL_START.match(f) for cell, f in zip(merged[-1], fields)):
+            merged[-1] = [cell + f for cell, f in zip(merged[-1], fields)]
+        else:
+            merged.append(fields)
+    return merged
+
+
+def _fields(line) -> list[str]:
+    if not isinstance(line, str):
+        return []
+    text = line.strip()
+    if not text or "\t" in text or is_box_drawing(text) or "|" in text:
+        return [text] if text else []
+    return [f for f in SPACED.split(text) if f]
 
 
 def _label_tab(raw: str) -> str:

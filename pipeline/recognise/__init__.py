@@ -60,7 +60,7 @@ def recognise(blocks: list[Block], source: str, year: int | None = None) -> Impo
         plan.appendices.append(_table_page(head, blocks[first:], plan))
         result.report.append("整頁是一個表格：匯入為附表")
     else:
-        nodes = outline([_punctuated_block(b) for b in rejoin(blocks[first:])])
+        nodes = outline([_punctuated_block(b) for b in rejoin(blocks[first:])], result.guesses)
         sections = [n for n in nodes if n.style != "appendix"]
         fill_sections(plan, sections, result.report, result.guesses, top)
         for node in nodes:
@@ -148,12 +148,16 @@ def number_bullets(blocks: list[Block]) -> list[Block]:
 
 def _table_page(head: list[Block], rest: list[Block], plan: Plan) -> Appendix:
     """A page that is only a table (a scoring sheet): the table as an appendix, its heading lines kept."""
-    lines = [b.text for b in head if b.text not in plan.title and b.text != plan.agency]
+    lines = [_fenced(b) for b in head if b.text not in plan.title and b.text != plan.agency]
     name = next((l for l in lines if APPENDIX.match(l) or l in ("附表", "附件")), None)
     notes = [l for l in lines if l != name]
     tables = [b.table for b in rest if b.table]
-    texts = [b.text for b in rest if b.table is None and b.text]
-    return Appendix(title=name or plan.title[0], text="\n\n".join(notes + texts) or None, table=table_of(tables[0]))
+    texts = [_fenced(b) for b in rest if b.table is None and b.text]
+    return Appendix(title=name or "附表", text="\n\n".join(notes + texts) or None, table=table_of(tables[0]))
+
+
+def _fenced(block: Block) -> str:
+    return f"```\n{block.text}\n```" if block.role == "pre" else block.text
 
 
 def _appendix(node: Node) -> Appendix:

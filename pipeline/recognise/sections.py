@@ -33,11 +33,12 @@ class Node:
     table: Table | None = None
 
 
-def outline(blocks: list[Block]) -> list[Node]:
+def outline(blocks: list[Block], guesses: dict | None = None) -> list[Node]:
     """Nest the lines by their labels: a label style already open closes what is below it. A code
     line without a label (「A-1-1-1 單一窗口服務」) is an unnumbered item: its children number afresh."""
     root = Node("root", "", "")
     stack: list[Node] = [root]
+    unnumbered: list[str] = []
     for block in blocks:
         if block.table is not None:
             stack[-1].children.append(table_of(block.table))
@@ -51,9 +52,10 @@ def outline(blocks: list[Block]) -> list[Node]:
             stack[:] = [root, node]
             continue
         if block.role == "bullet" and len(stack) > 1:
-            parent = stack[-1]
+            parent = stack[-1]   # a list item whose number was lost: the next level down
             style = next_style(parent.style) if parent.style in STYLES else "1"
             parent.children.append(Node(style, "", block.text))
+            unnumbered.append(block.text)
             continue
         code = CODE.match(block.text)
         if code and not label_of(block.text) and len(stack) > 1:
@@ -73,6 +75,8 @@ def outline(blocks: list[Block]) -> list[Node]:
         node = Node(style, label, rest)
         stack[-1].children.append(node)
         stack.append(node)
+    if unnumbered and guesses is not None:
+        guesses["numbering"] = f"{len(unnumbered)} 個清單項目原文沒有編號（網頁清單），已當作下一層項目，請核對"
     return [n for n in root.children if isinstance(n, Node)]
 
 
