@@ -168,3 +168,15 @@ def test_list_items_without_numbers_inside_a_numbered_plan_are_items_to_check():
                          "test.txt")
     tree = outline(build_document(imported.plan))
     assert "    1.出生登記" in tree and "    2.結婚登記" in tree and "numbering" in imported.guesses
+
+
+def test_a_page_that_is_only_a_table_extracted_one_cell_per_line():
+    plan = plan_of("某局 113 年度服務品質評核表\n評核項目\n評核指標\n具體作法\n預期目標\n承辦單位\n"
+                   "服務流程\n申辦案件處理時間\n檢討作業流程。\n縮短 10%。\n各組\n"
+                   "資訊公開\n網站資訊更新\n每月檢查網頁。\n正確率 100%。\n資訊室\n")
+    table = plan.appendices[0].table
+    assert table.columns == ["評核項目", "評核指標", "具體作法", "預期目標", "承辦單位"]
+    assert [[c.text for c in row] for row in table.rows] == [
+        ["服務流程", "申辦案件處理時間", "檢討作業流程。", "縮短 10%。", "各組"],
+        ["資訊公開", "網站資訊更新", "每月檢查網頁。", "正確率 100%。", "資訊室"]]
+    assert plan.year == 113 and plan.agency == "某局"
