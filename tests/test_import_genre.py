@@ -114,6 +114,11 @@ def results(tmp_path_factory):
     return out
 
 
+def test_every_imported_plan_passes_strict_validation(results):
+    run = cli("validate", "--strict", *[paths[0] for paths in results.values()])
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
 @pytest.mark.parametrize("entry", IMPORTED, ids=[e["file"] for e in IMPORTED])
 def test_reads_like_its_source(results, entry):
     _, docx_path, html_path, _ = results[entry["file"]]

@@ -64,7 +64,7 @@ def _paragraph(p, word) -> list[Block]:
     from docx.oxml.ns import qn
     from docx.text.paragraph import Paragraph
 
-    from ..recognise.labels import LABEL
+    from .text import LABEL_START
 
     para = Paragraph(p, word)
     style = (para.style.name if para.style is not None else "").lower()
@@ -73,7 +73,7 @@ def _paragraph(p, word) -> list[Block]:
     number = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
     if number is None and para.style is not None:  # numbering given by the paragraph's style
         number = para.style.element.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
-    if number is not None and not LABEL.match(text.strip()):
+    if number is not None and not LABEL_START.match(text.strip()):
         text = text.replace("\t", "")
         level = number.find(qn("w:ilvl"))
         depth = int(level.get(qn("w:val"))) if level is not None else 0

@@ -23,7 +23,7 @@ from .covers import identity
 from .labels import heading_and_body, label_of, split_inline
 from .lines import rejoin
 from .periods import year_from_text
-from .sections import APPENDIX, Node, fill_sections, item_of, outline
+from .sections import APPENDIX, Node, fill_sections, item_of, numbering_of, outline, written_labels
 from .tables import cells_per_line, table_of
 
 
@@ -56,6 +56,7 @@ def recognise(blocks: list[Block], source: str, year: int | None = None) -> Impo
         first = next(i for i, b in enumerate(blocks) if b.table)
     head = [b for b in blocks[:first] if b.table is None]
     plan = identity(head, result.report, result.guesses, year)
+    plan.numbering = numbering_of(written_labels(blocks[first:]), top if not table_only else "壹")
     if table_only:
         plan.appendices.append(_table_page(head, blocks[first:], plan))
         result.report.append("整頁是一個表格：匯入為附表")

@@ -98,7 +98,6 @@ def walk(nodes):
 
 
 def fill_sections(plan: Plan, sections: list[Node], report, guesses, top: str = "壹") -> None:
-    plan.numbering = numbering_of(list(walk(sections)), sections, top)
     used = set()
     count = 0
     for node in sections:
@@ -123,14 +122,27 @@ def fill_sections(plan: Plan, sections: list[Node], report, guesses, top: str = 
             report.append(f"{node.label}{node.text} → {key}")
 
 
-def numbering_of(nodes: list[Node], sections: list[Node], top: str) -> Numbering:
-    """The agency's way of writing labels, as the document uses them: (一) or （一）, 1. or 1、, 叁."""
-    half = sum(1 for n in nodes if n.label.startswith("(")) > sum(1 for n in nodes if n.label.startswith("（"))
-    three = "叁" if any(n.label.startswith("叁") for n in sections) else None
-    arabic = [n.label for n in nodes if n.style == "1" and n.label]
+def numbering_of(labels: list[tuple[str, str]], top: str) -> Numbering:
+    """The agency's way of writing labels, from the (style, label) pairs the document uses — in its
+    lines and in its table cells: (一) or （一）, 1. or 1、, 叁, and the top level."""
+    half = sum(1 for _, l in labels if l.startswith("(")) > sum(1 for _, l in labels if l.startswith("（"))
+    three = "叁" if any(l.startswith("叁") for _, l in labels) else None
+    arabic = [l for style, l in labels if style == "1"]
     comma = sum(1 for a in arabic if a.endswith("、")) > len(arabic) / 2
     return Numbering(parentheses="half" if half else None, three=three, arabic="1、" if comma else None,
                      top="一" if top == "一" else None)
+
+
+def written_labels(blocks: list[Block]) -> list[tuple[str, str]]:
+    """Every label that opens a line or a table cell's paragraph."""
+    texts = []
+    for block in blocks:
+        if block.table is not None:
+            texts += [p for row in block.table for cell in row if cell for p in cell.split("\n")]
+        elif block.role != "pre":
+            texts.append(block.text)
+    found = [label_of(t.strip()) for t in texts]
+    return [(f[0], f[1]) for f in found if f and f[1]]
 
 
 def section_key(title: str, used: set[str]) -> str:
