@@ -35,7 +35,7 @@ SOURCE_NOISE = re.compile(r"^[\s•·●\-*]*(?:\d{1,3}\s+(?=\S+、))?")
 
 def test_the_corpus_covers_the_genre():
     assert len(IMPORTED) >= 15
-    agencies = {e["source"].split("/")[2] for e in INDEX}
+    agencies = {e["organisation"] for e in IMPORTED}
     assert len(agencies) >= 10, agencies
 
 
