@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 export AGENCY YEAR
 
 .DEFAULT_GOAL := help
-.PHONY: help install plan all site test bench validate schema clean
+.PHONY: help install plan serve all site test bench validate schema clean
 
 help: ## 列出可用的指令 (list targets)
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## /  make \1\t/'
@@ -23,6 +23,9 @@ install: $(STAMP) ## 建立 .venv 並安裝本專案與測試工具 (create .ven
 
 plan: $(STAMP) ## 建置一份計畫：make plan AGENCY=kaohsiung-cec YEAR=103 → build/AGENCY/YEAR/
 	@$(BIN)/plan make "$$AGENCY" "$$YEAR"
+
+serve: $(STAMP) ## 即時預覽：make serve AGENCY=kaohsiung-cec YEAR=104，存檔後瀏覽器自動更新
+	@$(BIN)/plan serve $${AGENCY:+"$$AGENCY"} $${YEAR:+"$$YEAR"} --open
 
 all: $(STAMP) ## 建置 plans/ 下的每一份計畫 (build every plan)
 	@$(BIN)/plan build plans -o build

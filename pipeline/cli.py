@@ -264,6 +264,65 @@ def site(out: str, plans_dir: str, base_url: str | None, fragment: bool, workers
     sys.exit(code)
 
 
+@main.command()
+@click.argument("agency", required=False)
+@click.argument("year", required=False)
+@click.option("--plans", "plans_dir", default="plans", show_default=True, help="計畫檔所在資料夾。 Plans folder.")
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="連接埠；0 表示自動選一個空的。 Port (0: any free one).")
+@click.option("--open", "open_browser", is_flag=True, help="啟動後開啟瀏覽器。 Open the browser.")
+def serve(agency: str | None, year: str | None, plans_dir: str, port: int, open_browser: bool) -> None:
+    """即時預覽：存檔後瀏覽器自動更新計畫網頁、年度比較與 DOCX 版面（只限本機）。
+    未指定年度時用該機關最新的計畫；都未指定時用最近修改的計畫。"""
+    import os
+
+    from .build import plan_file
+    from .serve import start, stop
+    from .site import discover
+
+    plans = discover(plans_dir)
+    try:
+        if agency is None:
+            if not plans:
+                plan_file("", "")  # says what a plan name looks like
+            agency, year, _ = max(plans, key=lambda p: os.path.getmtime(p[2]))
+        elif year is None:
+            years = [y for a, y, _ in plans if a == agency]
+            year = max(years) if years else 0
+        path = plan_file(agency, str(year), plans_dir)
+    except PlanError as error:
+        _fail(error)
+    earlier = [(y, p) for a, y, p in plans if a == agency and y < int(year)]
+    previous = max(earlier)[1] if earlier else None
+    try:
+        server, preview, threads = start(path, previous, agency, port)
+    except OSError as exc:
+        from .errors import UsageError
+
+        _fail(UsageError(f"無法在連接埠 {port} 啟動預覽：{exc.strerror}；請用 --port 換一個。 (cannot listen)"))
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    click.echo(f"預覽 preview: {url}  （{path}；按 Ctrl+C 結束 press Ctrl+C to stop）", err=True)
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url)
+    import signal
+
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        click.echo("預覽結束 stopping…", err=True)
+        stop(server, preview, threads)
+
+
+def _interrupt(signum, frame):
+    """SIGTERM ends `plan serve` as Ctrl+C does."""
+    raise KeyboardInterrupt
+
+
 @main.command(name="import")
 @click.argument("source", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="寫成 YAML 檔（預設印出）。")
