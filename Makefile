@@ -36,8 +36,9 @@ site: $(STAMP) ## 建置可上傳的網站到 build/site/ (the website bundle)
 validate: $(STAMP) ## 檢查 plans/ 下的每一份計畫 (validate every plan)
 	@$(BIN)/plan validate plans/*/*.yaml
 
-schema: $(STAMP) ## 更新編輯器用的 JSON Schema：schema/plan.schema.json
+schema: $(STAMP) ## 更新編輯器用的 JSON Schema 與欄位說明：schema/plan.schema.json、docs/fields.md
 	@$(BIN)/plan schema -o schema/plan.schema.json
+	@$(BIN)/python tools/make_field_reference.py
 
 test: $(STAMP) ## 執行全部測試 (run the tests)
 	$(BIN)/python -m pytest -q
