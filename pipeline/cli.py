@@ -9,6 +9,7 @@ import sys
 
 import click
 
+from .cliwords import PlanGroup
 from .errors import PlanError, PlanProblems
 
 
@@ -17,7 +18,7 @@ def _fail(error: PlanError) -> None:
     sys.exit(error.exit_code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=PlanGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """計畫檔（YAML）的檢查、輸出與年度比較。 Annual plans: validate, build, compare."""
 

@@ -1,0 +1,107 @@
+"""The officer's desk: messages in Traditional Chinese first that name the likely cause on the right line,
+the command line's own words, and the options an officer reaches for."""
+import re
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+from pipeline.errors import PlanProblems
+from pipeline.loader import load_plan
+
+HEAD = "agency: 甲\nyear: 103\n"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def only_problem(text: str):
+    with pytest.raises(PlanProblems) as caught:
+        load_plan("plan.yaml", text.encode("utf-8"))
+    assert len(caught.value.problems) == 1, caught.value.problems
+    return caught.value.problems[0]
+
+
+# (name, text, line, column, words the message must contain)
+CAUSES = [
+    ("full-width colon", HEAD + "title：乙\ngoals: 一\n", 3, 6, "全形冒號"),
+    ("full-width colon, last line", HEAD + "title：乙\n", 3, 6, "「title: 」"),
+    ("full-width colon, nested", HEAD + "title: 乙\ngoals:\n  title：丙\n  text: 丁\n", 5, 8, "全形冒號"),
+    ("bold first", HEAD + "title: 乙\ngoals: **加強**服務\n", 4, 8, "goals: '**加強**服務'"),
+    ("star first", HEAD + "title: 乙\ngoals: *加強服務\n", 4, 8, "goals: '*加強服務'"),
+    ("at first", HEAD + "title: 乙\ngoals: @加強服務\n", 4, 8, "goals: '@加強服務'"),
+    ("backtick first", HEAD + "title: 乙\ngoals: `加強`服務\n", 4, 8, "goals: '`加強`服務'"),
+    ("bracket first", HEAD + "title: 乙\ngoals: [114 年] 加強服務\n", 4, 8, "goals: '[114 年] 加強服務'"),
+    ("link in a list", HEAD + "title: 乙\ngoals:\n  items:\n    - [連結](https://a.tw) 說明\n", 6, 7,
+     "- '[連結](https://a.tw) 說明'"),
+    ("quote inside", HEAD + "title: 乙\ngoals: **甲**'s 服務\n", 4, 8, "goals: '**甲**''s 服務'"),
+    ("tab indent", HEAD + "title: 乙\ngoals:\n\ttext: 一\n", 5, 1, "Tab"),
+    ("tab after spaces", HEAD + "title: 乙\ngoals:\n  items:\n  \t- 一\n", 6, 3, "Tab"),
+    ("list misaligned", HEAD + "title: 乙\ngoals:\n  items:\n    - 一\n  - 二\n", 7, 3, "縮排不一致"),
+]
+
+
+@pytest.mark.parametrize("name,text,line,col,words", CAUSES, ids=[c[0] for c in CAUSES])
+def test_syntax_errors_name_the_cause_on_its_line(name, text, line, col, words):
+    problem = only_problem(text)
+    assert (problem.where.line, problem.where.col) == (line, col), str(problem)
+    assert words in problem.message, problem.message
+    chinese_part = problem.message.split(" (YAML syntax error")[0]
+    assert CJK.search(chinese_part) and not re.search(r"expected|found|but", chinese_part), problem.message
+
+
+def test_the_quoted_line_the_message_suggests_loads():
+    for _, text, line, _, _ in CAUSES[3:10]:
+        suggestion = re.search(r"括起來：(.+?)(?:；若是清單|。 \()", only_problem(text).message).group(1)
+        lines = text.split("\n")
+        indent = re.match(r"^\s*", lines[line - 1]).group(0)
+        lines[line - 1] = indent + suggestion
+        load_plan("plan.yaml", "\n".join(lines).encode("utf-8"))
+
+
+def test_every_pyyaml_problem_is_translated():
+    from pipeline.yamlerrors import translate
+
+    english = ["expected <block end>, but found '-'", "expected <block end>, but found '<scalar>'",
+               "expected ',' or ']', but got ':'", "could not find expected ':'", "did not find expected key",
+               "mapping values are not allowed here", "found unexpected end of stream",
+               "expected alphabetic or numeric character, but found '*'", "found character '@' that cannot start any token",
+               "block sequence entries are not allowed here", "expected a comment or a line break, but found 'x'"]
+    for message in english:
+        chinese = translate(message)
+        assert CJK.search(chinese) and "expected" not in chinese and "<" not in chinese, (message, chinese)
+
+
+def test_format_docs_advice_on_markdown_bold_works():
+    text = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```yaml\n(.*?)```", text, re.S) if "'**" in b)
+    plan = load_plan("plan.yaml", (HEAD + "title: 乙\n" + block.replace("items:", "steps:\n  items:")
+                                   .replace("\n  - '", "\n    - '")).encode("utf-8"))
+    assert plan.goals.text.startswith("**提升服務品質**")
+
+
+def plan_command(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, cwd=cwd)
+
+
+@pytest.mark.parametrize("args,words", [
+    (["bulid"], "沒有「bulid」這個指令；是不是要打「build」？"),
+    (["build"], "缺少參數 PATHS"),
+    (["build", "--formt", "x", "plans"], "沒有「--formt」這個選項"),
+    (["build", "-j", "0", "plans"], "不在允許的範圍"),
+    (["build", "-j", "abc", "plans"], "「abc」不是數字"),
+    (["new", "a", "b", "c"], "多了參數：c"),
+    (["validate", "--strict=3", "a.yaml"], "不接受值"),
+    (["build", "--format"], "後面要接一個值"),
+])
+def test_usage_errors_are_in_chinese(args, words):
+    run = plan_command(*args)
+    assert run.returncode == 2, run.stderr
+    assert words in run.stderr, run.stderr
+    first = [line for line in run.stderr.splitlines() if line.startswith("錯誤：")]
+    assert first and "Traceback" not in run.stderr, run.stderr
+
+
+def test_help_is_in_chinese():
+    run = plan_command("build", "--help")
+    assert run.returncode == 0
+    assert "用法 Usage:" in run.stdout and "選項 Options:" in run.stdout and "顯示說明後結束" in run.stdout
