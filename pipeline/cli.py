@@ -2,6 +2,8 @@
 
 Each command imports only what it needs, so a command starts about as fast as Python does.
 Problems are printed one per line as FILE:LINE:COL: field: message; no traceback reaches the user.
+Standard output carries only what a command produces (the review as text or JSON, the schema, an
+imported plan, the version); problems, progress and what was written go to standard error.
 """
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ def _fail(error: PlanError) -> None:
 
 
 @click.group(cls=PlanGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="pipeline", prog_name="plan", message="%(prog)s %(version)s",
+                      help="顯示版本後結束。 Show the version and exit.")
 def main() -> None:
     """計畫檔（YAML）的檢查、輸出與年度比較。 Annual plans: validate, build, compare."""
 
@@ -31,20 +35,32 @@ def validate(files: tuple[str, ...], strict: bool) -> None:
     from .conventions import convention_warnings
     from .loader import load_plan
 
-    failed = False
+    failed: list[str] = []
+    warned = 0
     for path in files:
         try:
             plan = load_plan(path, _read(path))
         except PlanProblems as problems:
             click.echo(str(problems), err=True)
-            failed = True
+            failed.append(path)
             continue
         warnings = convention_warnings(plan)
         for warning in warnings:
             click.echo(str(warning), err=True)
+        warned += len(warnings)
         if warnings and strict:
-            failed = True
+            failed.append(path)
+    click.echo(_validation_summary(len(files), len(failed), warned, strict), err=True)
     sys.exit(1 if failed else 0)
+
+
+def _validation_summary(checked: int, failed: int, warned: int, strict: bool) -> str:
+    plans = f"{checked} 份計畫" if checked > 1 else "計畫"
+    if failed:
+        return f"{plans}中有 {failed} 份需要修正。 ({failed} of {checked} failed)"
+    if warned:
+        return f"{plans}{'皆' if checked > 1 else ''}沒有錯誤，但有 {warned} 個寫作慣例的警告。 (valid, {warned} warnings)"
+    return f"{plans}{'皆' if checked > 1 else ''}無問題。 (all {checked} valid)"
 
 
 @main.command()
@@ -74,7 +90,7 @@ def fmt(files: tuple[str, ...], check: bool) -> None:
             click.echo(f"{path}: 需要整理 (would reformat)", err=True)
         else:
             write_atomic(path, fixed.encode("utf-8"))
-            click.echo(f"已整理 reformatted {path}")
+            click.echo(f"已整理 reformatted {path}", err=True)
     sys.exit(1 if failed or (check and changed) else 0)
 
 
@@ -159,7 +175,7 @@ def make_plan(agency: str, year: str, out: str) -> None:
                 write(review, fmt, target, {"agency": agency})
             except PlanError as error:
                 _fail(error)
-            click.echo(f"已寫入 wrote {target}")
+            click.echo(f"已寫入 wrote {target}", err=True)
     sys.exit(code)
 
 
@@ -169,7 +185,9 @@ def make_plan(agency: str, year: str, out: str) -> None:
 @click.option("--format", "formats", default="text", show_default=True,
               help="text,html,docx,json,tracked（可多選；tracked 是含修訂標記的新計畫 DOCX）。 Formats.")
 @click.option("-o", "--output", "out", help="輸出檔；多種格式時作為檔名主幹。 Output file (a stem when several).")
-def diff(old: str, new: str, formats: str, out: str | None) -> None:
+@click.option("--exit-code", is_flag=True,
+              help="有差異時結束代碼為 1（同 git diff --exit-code）。 Exit 1 when the plans differ.")
+def diff(old: str, new: str, formats: str, out: str | None, exit_code: bool) -> None:
     """比較兩份計畫（通常是去年與今年）：新增、刪除、修改、移動與年度更新。"""
     from .review import FORMATS, to_json, write
 
@@ -191,6 +209,8 @@ def diff(old: str, new: str, formats: str, out: str | None) -> None:
         except PlanError as error:
             _fail(error)
         click.echo(f"已寫入 wrote {target}", err=True)
+    if exit_code and review.changes:
+        sys.exit(1)
 
 
 def _review(old: str, new: str):
@@ -234,7 +254,7 @@ def new_year(agency: str, year: str, force: bool) -> None:
         source, target = new_plan(agency, int(year), force=force)
     except PlanError as error:
         _fail(error)
-    click.echo(f"已寫入 wrote {target}（依 {source}）")
+    click.echo(f"已寫入 wrote {target}（依 {source}）", err=True)
 
 
 @main.command()
@@ -258,10 +278,10 @@ def site(out: str, plans_dir: str, base_url: str | None, fragment: bool, workers
                 click.echo(result.error, err=True)
                 code = 1
             else:
-                click.echo(f"已寫入 wrote {out}/{result.agency}/{result.year}/")
+                click.echo(f"已寫入 wrote {out}/{result.agency}/{result.year}/", err=True)
     except PlanError as error:
         _fail(error)
-    click.echo(f"網站 site: {out}/index.html")
+    click.echo(f"網站 site: {out}/index.html", err=True)
     sys.exit(code)
 
 
@@ -364,9 +384,9 @@ def _report(outcomes, total: int) -> int:
                 click.echo(outcome.error, err=True)
                 code = max(code, outcome.exit_code)
             for path in outcome.written:
-                click.echo(f"已寫入 wrote {path}", err=show_bar)
+                click.echo(f"已寫入 wrote {path}", err=True)
             for path in outcome.skipped:
-                click.echo(f"未變更 unchanged {path}", err=show_bar)
+                click.echo(f"未變更 unchanged {path}", err=True)
     return code
 
 

@@ -105,3 +105,60 @@ def test_help_is_in_chinese():
     run = plan_command("build", "--help")
     assert run.returncode == 0
     assert "用法 Usage:" in run.stdout and "選項 Options:" in run.stdout and "顯示說明後結束" in run.stdout
+
+
+def test_version():
+    run = plan_command("--version")
+    assert run.returncode == 0 and re.fullmatch(r"plan \d+\.\d+\.\d+\n", run.stdout), run.stdout
+
+
+def test_diff_exit_code_says_whether_the_plans_differ():
+    old, new = "plans/kaohsiung-cec/103.yaml", "plans/kaohsiung-cec/104.yaml"
+    assert plan_command("diff", old, new).returncode == 0
+    assert plan_command("diff", old, new, "--exit-code").returncode == 1
+    assert plan_command("diff", old, old, "--exit-code").returncode == 0
+
+
+def test_results_on_stdout_status_on_stderr(tmp_path):
+    import json
+    import shutil
+
+    run = plan_command("diff", "plans/kaohsiung-cec/103.yaml", "plans/kaohsiung-cec/104.yaml", "--format", "json")
+    json.loads(run.stdout)
+    shutil.copytree(ROOT / "plans" / "kaohsiung-cec", tmp_path / "plans" / "kaohsiung-cec")
+    for args in (["build", "plans/kaohsiung-cec/103.yaml", "-o", "out"], ["new", "kaohsiung-cec", "105"],
+                 ["make", "kaohsiung-cec", "104"], ["fmt", "plans/kaohsiung-cec/103.yaml"],
+                 ["site", "-o", "site", "-j", "1"]):
+        run = plan_command(*args, cwd=tmp_path)
+        assert run.returncode == 0, run.stderr
+        assert run.stdout == "", (args, run.stdout)
+        assert "wrote" in run.stderr or args[0] == "fmt", (args, run.stderr)
+
+
+@pytest.mark.parametrize("names,words", [
+    (["kaohsiung-cec/103.yaml", "kaohsiung-cec/104.yaml", "keelung-cec/105.yaml"], "3 份計畫皆無問題"),
+    (["fengshan-hr1/97.yaml"], "計畫無問題"),
+])
+def test_validation_says_when_it_passes(names, words):
+    run = plan_command("validate", *(f"plans/{name}" for name in names))
+    assert run.returncode == 0 and words in run.stderr, run.stderr
+
+
+def test_validation_counts_the_plans_that_fail(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(HEAD, encoding="utf-8")
+    run = plan_command("validate", "plans/kaohsiung-cec/103.yaml", str(bad))
+    assert run.returncode == 1 and "2 份計畫中有 1 份需要修正" in run.stderr, run.stderr
+
+
+def test_shell_completion_is_provided():
+    import os
+
+    env = {**os.environ, "_PLAN_COMPLETE": "bash_source"}
+    script = subprocess.run([sys.executable, "-m", "pipeline"], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert "_plan_completion" in script.stdout
+    env = {**os.environ, "_PLAN_COMPLETE": "bash_complete", "COMP_WORDS": "plan bu", "COMP_CWORD": "1"}
+    words = subprocess.run([sys.executable, "-m", "pipeline"], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert "plain,build" in words.stdout
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "_PLAN_COMPLETE=bash_source" in readme
