@@ -4,7 +4,10 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+# Two stamps: building needs only the project (`make plan`); `make test` adds the test tools.
+CKSUM := $(shell cksum < pyproject.toml | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(CKSUM)
+TEST_STAMP := $(VENV)/.installed-test-$(CKSUM)
 # AGENCY and YEAR reach recipes through the environment only, never pasted into shell text.
 export AGENCY YEAR
 
@@ -16,10 +19,14 @@ help: ## 列出可用的指令 (list targets)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
-	@rm -f $(VENV)/.installed-* && touch $@
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	@rm -f $(VENV)/.installed-[0-9]* && touch $@
 
-install: $(STAMP) ## 建立 .venv 並安裝本專案與測試工具 (create .venv, install)
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@rm -f $(VENV)/.installed-test-* && touch $@
+
+install: $(TEST_STAMP) ## 建立 .venv 並安裝本專案與測試工具 (create .venv, install with the test tools)
 
 plan: $(STAMP) ## 建置一份計畫：make plan AGENCY=kaohsiung-cec YEAR=103 → build/AGENCY/YEAR/
 	@$(BIN)/plan make "$$AGENCY" "$$YEAR"
@@ -40,7 +47,7 @@ schema: $(STAMP) ## 更新編輯器用的 JSON Schema 與欄位說明：schema/p
 	@$(BIN)/plan schema -o schema/plan.schema.json
 	@$(BIN)/python tools/make_field_reference.py
 
-test: $(STAMP) ## 執行全部測試 (run the tests)
+test: $(TEST_STAMP) ## 執行全部測試 (run the tests)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP) ## 量測建置速度並與 pandoc 比較 (benchmarks)

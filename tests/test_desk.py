@@ -162,3 +162,27 @@ def test_shell_completion_is_provided():
     assert "plain,build" in words.stdout
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "_PLAN_COMPLETE=bash_source" in readme
+
+
+def test_make_plan_installs_what_building_needs_and_no_test_tools(tmp_path):
+    """On a fresh copy: `make plan` creates .venv with the project alone and builds; test tools come with `make test`."""
+    import shutil
+
+    make = shutil.which("make")
+    assert make, "make is needed for this test"
+    for name in ("pipeline", "templates", "plans"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    for name in ("pyproject.toml", "Makefile"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    run = subprocess.run([make, "plan", "AGENCY=kaohsiung-cec", "YEAR=103"], cwd=tmp_path, capture_output=True,
+                         text=True, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert (tmp_path / "build/kaohsiung-cec/103/plan.docx").stat().st_size > 10_000
+    python = tmp_path / ".venv" / "bin" / "python"
+    installed = subprocess.run([str(python), "-m", "pip", "list", "--format=freeze", "--disable-pip-version-check"],
+                               capture_output=True, text=True).stdout.lower()
+    assert "click==" in installed and "watchfiles==" in installed
+    for tool in ("pytest", "playwright", "hypothesis", "jsonschema"):
+        assert f"\n{tool}==" not in "\n" + installed, f"{tool} is installed by make plan"
+    dry = subprocess.run([make, "-n", "test"], cwd=tmp_path, capture_output=True, text=True)
+    assert "-e '.[test]'" in dry.stdout
