@@ -251,10 +251,14 @@ def new_year(agency: str, year: str, force: bool) -> None:
             raise UsageError(f"機關代號「{agency}」只能用小寫英文字母、數字與連字號。 (AGENCY must be a slug)")
         if not year.isdigit():
             raise UsageError(f"YEAR「{year}」不是民國年（例如 104）。 (YEAR must be an ROC year)")
-        source, target = new_plan(agency, int(year), force=force)
+        source, target, checks = new_plan(agency, int(year), force=force)
     except PlanError as error:
         _fail(error)
     click.echo(f"已寫入 wrote {target}（依 {source}）", err=True)
+    if checks:
+        click.echo(f"請確認以下 {len(checks)} 處（檔案開頭也以「# 請確認:」列出）：", err=True)
+        for check in checks:
+            click.echo(f"  {target}: {check}", err=True)
 
 
 @main.command()

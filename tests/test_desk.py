@@ -186,3 +186,40 @@ def test_make_plan_installs_what_building_needs_and_no_test_tools(tmp_path):
         assert f"\n{tool}==" not in "\n" + installed, f"{tool} is installed by make plan"
     dry = subprocess.run([make, "-n", "test"], cwd=tmp_path, capture_output=True, text=True)
     assert "-e '.[test]'" in dry.stdout
+
+
+def test_plan_new_says_once_where_the_draft_came_from_and_what_to_check(tmp_path):
+    import shutil
+
+    shutil.copytree(ROOT / "plans" / "kaohsiung-cec", tmp_path / "plans" / "kaohsiung-cec")
+    source = tmp_path / "plans" / "kaohsiung-cec" / "104.yaml"
+    text = source.read_text(encoding="utf-8")
+    text = text.replace("targets:", "issued:\n  date: 104-01-20\n  number: 高市選一字第 1040000123 號\ntargets:", 1)
+    text = text.replace("本會第一組", "本會第一組（依 103 年滿意度調查及高市選一字第 1030000456 號函）", 1)
+    source.write_text(text, encoding="utf-8")
+    for year in (105, 106, 107):
+        run = plan_command("new", "kaohsiung-cec", str(year), cwd=tmp_path)
+        assert run.returncode == 0, run.stderr
+    drafted = (tmp_path / "plans" / "kaohsiung-cec" / "107.yaml").read_text(encoding="utf-8")
+    lines = drafted.split("\n")
+    assert lines[0].startswith("# 由 plan new 依 106.yaml 產生的 107 年度草稿")
+    assert sum("由 plan new 依" in line for line in lines) == 1, "one header, not stacked"
+    checks = [line for line in lines if line.startswith("# 請確認:")]
+    assert checks == lines[1:1 + len(checks)]
+    shown = [line.strip() for line in run.stderr.splitlines() if "107.yaml: 第 " in line]
+    assert len(shown) == len(checks) >= 4
+    for check in checks:
+        match = re.match(r"# 請確認: 第 (\d+) 行：(.*)$", check)
+        assert match, check
+        target_line = lines[int(match.group(1)) - 1]
+        if "（issued）" in check:
+            assert target_line.startswith("# issued:")
+        elif "依據的文件" in check:
+            assert target_line.lstrip().startswith("- issuer:"), target_line
+        elif "文中提到" in check:
+            assert "103 年" in target_line and "103 年" in check
+        else:
+            assert "文號" in check and "1030000456" in target_line
+    assert any("「政府服務創新精進方案」是 96 年" in c for c in checks)
+    assert any("文中提到 103 年" in c for c in checks) and any("文號「字第 1030000456 號」" in c for c in checks)
+    assert any("issued" in c for c in checks)
