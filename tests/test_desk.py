@@ -223,3 +223,42 @@ def test_plan_new_says_once_where_the_draft_came_from_and_what_to_check(tmp_path
     assert any("「政府服務創新精進方案」是 96 年" in c for c in checks)
     assert any("文中提到 103 年" in c for c in checks) and any("文號「字第 1030000456 號」" in c for c in checks)
     assert any("issued" in c for c in checks)
+
+
+SAME_LINE_PLAN = """agency: 甲機關
+year: 103
+title: 甲機關 103 年提升服務品質執行計畫
+basis:
+  references:
+    - issuer: 行政院
+      date: 96-07-23
+      verb: 函頒
+      document: 政府服務創新精進方案
+      quoted: 否
+strategies:
+  items:
+    - title: 建構友善環境
+      text: 改造服務場所。
+    - title: 服務資訊透明度
+      same_line: 是
+      text: 於網站公布各項服務資訊。
+"""
+
+
+def test_an_item_prints_title_and_text_on_one_line_and_a_document_without_quotes(tmp_path):
+    import docx
+
+    from pipeline.tree import build_document
+    from pipeline.writers import docx as docx_writer
+    from pipeline.writers import html as html_writer
+
+    document = build_document(load_plan("plan.yaml", SAME_LINE_PLAN.encode("utf-8")))
+    docx_writer.write(document, str(tmp_path / "plan.docx"))
+    paragraphs = [(p.style.style_id, p.text) for p in docx.Document(str(tmp_path / "plan.docx")).paragraphs]
+    assert ("PlanItem", "二、服務資訊透明度：於網站公布各項服務資訊。") in [(s, t.replace("\t", "")) for s, t in paragraphs]
+    assert ("Heading2", "一、建構友善環境") in [(s, t.replace("\t", "")) for s, t in paragraphs]
+    assert any("函頒之政府服務創新精進方案辦理。" in t for _, t in paragraphs)
+    assert not any("「政府服務創新精進方案」" in t for _, t in paragraphs)
+    page = html_writer.render(document)
+    assert re.search(r'<p class="entry"><span class="label">二、</span>服務資訊透明度：於網站公布各項服務資訊。</p>', page)
+    assert "<h3" in page and "服務資訊透明度</h3>" not in page
