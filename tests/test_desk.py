@@ -144,11 +144,13 @@ def test_validation_says_when_it_passes(names, words):
     assert run.returncode == 0 and words in run.stderr, run.stderr
 
 
-def test_validation_counts_the_plans_that_fail(tmp_path):
+def test_validation_that_fails_prints_only_its_problems(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(HEAD, encoding="utf-8")
     run = plan_command("validate", "plans/kaohsiung-cec/103.yaml", str(bad))
-    assert run.returncode == 1 and "2 份計畫中有 1 份需要修正" in run.stderr, run.stderr
+    assert run.returncode == 1 and "無問題" not in run.stderr
+    assert run.stderr.strip().splitlines() == [f"{bad}:1:1: title: 缺少必填欄位「title」（計畫名稱；可寫成多行（清單））。"
+                                               " (required field missing)"], run.stderr
 
 
 def test_shell_completion_is_provided():
