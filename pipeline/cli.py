@@ -298,26 +298,12 @@ def site(out: str, plans_dir: str, base_url: str | None, fragment: bool, workers
 def serve(agency: str | None, year: str | None, plans_dir: str, port: int, open_browser: bool) -> None:
     """即時預覽：存檔後瀏覽器自動更新計畫網頁、年度比較與 DOCX 版面（只限本機）。
     未指定年度時用該機關最新的計畫；都未指定時用最近修改的計畫。"""
-    import os
+    from .serve import choose_plan, start, stop
 
-    from .build import plan_file
-    from .serve import start, stop
-    from .site import discover
-
-    plans = discover(plans_dir)
     try:
-        if agency is None:
-            if not plans:
-                plan_file("", "")  # says what a plan name looks like
-            agency, year, _ = max(plans, key=lambda p: os.path.getmtime(p[2]))
-        elif year is None:
-            years = [y for a, y, _ in plans if a == agency]
-            year = max(years) if years else 0
-        path = plan_file(agency, str(year), plans_dir)
+        agency, path, previous = choose_plan(plans_dir, agency, year)
     except PlanError as error:
         _fail(error)
-    earlier = [(y, p) for a, y, p in plans if a == agency and y < int(year)]
-    previous = max(earlier)[1] if earlier else None
     try:
         server, preview, threads = start(path, previous, agency, port)
     except OSError as exc:

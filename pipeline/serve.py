@@ -244,7 +244,7 @@ def layout_page(preview: Preview) -> str:
     images = "".join(
         f'<img src="/layout/page-{n}.png?v={layout.version}" alt="第 {n} 頁" width="579">'
         for n in range(1, len(layout.pages) + 1))
-    return (f"<main id=\"main\"><h1 class=\"visually-hidden\">版面預覽</h1>"
+    return (f"<main id=\"main\"><h1>版面預覽</h1>"
             f"<p class=\"status\">{html.escape(layout.note)}</p><div class=\"layout-pages\">{images}</div></main>")
 
 
@@ -311,11 +311,34 @@ class Handler(BaseHTTPRequestHandler):
             if kind:
                 self.wfile.write(f"event: {kind}\ndata: {kind}\n\n".encode())
                 self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
+        except ConnectionError:
             pass
 
 
 # ---- running -----------------------------------------------------------------------------------
+
+def choose_plan(plans_dir: str, agency: str | None, year: str | None) -> tuple[str, str, str | None]:
+    """(agency, plan file, the agency's previous plan or None) for `plan serve [AGENCY [YEAR]]`:
+    without a year the agency's latest plan, without an agency the plan saved last."""
+    from .build import plan_file
+    from .errors import UsageError
+    from .site import discover
+
+    plans = discover(plans_dir)
+    if not plans:
+        raise UsageError(f"{plans_dir}/ 裡沒有任何計畫檔；請先用 plan new 或 plan import 建立一份。 (no plans)")
+    if agency is None:
+        agency, year, _ = max(plans, key=lambda p: os.path.getmtime(p[2]))
+    elif year is None:
+        years = [y for a, y, _ in plans if a == agency]
+        if not years:
+            agencies = "、".join(sorted({a for a, _, _ in plans}))
+            raise UsageError(f"{plans_dir}/{agency}/ 裡沒有計畫檔；現有的機關：{agencies}。 (no plans for this agency)")
+        year = max(years)
+    path = plan_file(agency, str(year), plans_dir)
+    earlier = [(y, p) for a, y, p in plans if a == agency and y < int(year)]
+    return agency, path, max(earlier)[1] if earlier else None
+
 
 def watch(preview: Preview) -> None:
     """Rebuild whenever the plan or the previous year's plan is saved (editors often save by renaming)."""
@@ -329,13 +352,24 @@ def watch(preview: Preview) -> None:
             preview.rebuild()
 
 
+class PreviewServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        """A browser that leaves mid-answer (a reload, a closed tab) is no error; others get one line."""
+        import sys
+
+        error = sys.exc_info()[1]
+        if not isinstance(error, ConnectionError):
+            print(f"預覽伺服器無法回應一個請求：{error!r} (request failed)", file=sys.stderr)
+
+
 def start(plan_path: str, previous_path: str | None, agency: str | None, port: int) -> tuple[ThreadingHTTPServer, Preview, list[threading.Thread]]:
     """Build once, then start the server, the watcher and the layout worker; returns them for stop()."""
     preview = Preview(plan_path, previous_path, agency)
     preview.rebuild()
     handler = type("PreviewHandler", (Handler,), {"preview": preview})
-    server = ThreadingHTTPServer((HOST, port), handler)
-    server.daemon_threads = True
+    server = PreviewServer((HOST, port), handler)
     threads = [threading.Thread(target=watch, args=(preview,), name="watch", daemon=True),
                threading.Thread(target=preview.layout_worker, name="layout", daemon=True)]
     for thread in threads:

@@ -40,9 +40,9 @@ def server(tmp_path):
     assert match, first + process.stderr.read() if process.poll() is not None else first
     yield match.group(0), tmp_path / "plans" / "kaohsiung-cec" / "104.yaml"
     process.send_signal(signal.SIGINT)
-    assert process.wait(timeout=120) == 0
+    code = process.wait(timeout=120)
     rest = process.stderr.read()
-    assert "Traceback" not in rest, rest
+    assert code == 0 and "Traceback" not in rest, rest
 
 
 def test_a_save_shows_in_the_page_and_an_error_shows_its_line(server, browser, tmp_path):
@@ -109,3 +109,23 @@ def test_the_review_and_the_docx_pages(server, browser):
 def test_python_dash_m_pipeline_runs_the_command():
     run = subprocess.run([sys.executable, "-m", "pipeline", "serve", "--help"], capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0 and "即時預覽" in run.stdout
+
+
+def test_which_plan_is_previewed(tmp_path):
+    import time
+
+    from pipeline.errors import UsageError
+    from pipeline.serve import choose_plan
+
+    plans = tmp_path / "plans"
+    shutil.copytree(ROOT / "plans", plans)
+    agency, path, previous = choose_plan(str(plans), "kaohsiung-cec", None)
+    assert (agency, Path(path).name, Path(previous).name) == ("kaohsiung-cec", "104.yaml", "103.yaml")
+    assert choose_plan(str(plans), "keelung-cec", "105")[2] is None
+    later = time.time() + 10
+    os.utime(plans / "fengshan-hr1" / "97.yaml", (later, later))
+    assert choose_plan(str(plans), None, None)[:1] == ("fengshan-hr1",)
+    with pytest.raises(UsageError, match="現有的機關"):
+        choose_plan(str(plans), "nosuch", None)
+    with pytest.raises(UsageError, match="沒有任何計畫檔"):
+        choose_plan(str(tmp_path / "empty"), None, None)
