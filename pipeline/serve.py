@@ -230,11 +230,11 @@ def with_bar(page: str, preview: Preview, current: str) -> str:
     script = SCRIPT % {"pages": preview.rendered.version, "layout": preview.layout.version,
                        "layout_listener": 'source.addEventListener("layout", () => location.reload());'
                        if current == "/layout" else ""}
-    body = re.search(r"<body[^>]*>", page)
-    if body is None:
+    if re.search(r"<body[^>]*>", page) is None:
         page = f"<!doctype html><html lang=\"zh-Hant-TW\"><head><meta charset=\"utf-8\"><title>預覽</title></head><body>{page}</body></html>"
-        body = re.search(r"<body[^>]*>", page)
-    page = page[:body.end()] + bar(preview, current) + page[body.end():]
+    # after the skip link, which stays the first thing the keyboard reaches
+    start = re.search(r"<body[^>]*>\s*(<a class=\"skip-link\"[^>]*>.*?</a>)?", page, re.S)
+    page = page[:start.end()] + bar(preview, current) + page[start.end():]
     end = page.rfind("</body>")
     return page[:end] + script + page[end:]
 

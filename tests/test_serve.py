@@ -129,3 +129,20 @@ def test_which_plan_is_previewed(tmp_path):
         choose_plan(str(plans), "nosuch", None)
     with pytest.raises(UsageError, match="沒有任何計畫檔"):
         choose_plan(str(tmp_path / "empty"), None, None)
+
+
+def test_the_skip_link_stays_first_and_the_bar_follows():
+    from pipeline.serve import Preview, with_bar
+
+    preview = Preview("plans/kaohsiung-cec/104.yaml", None, "kaohsiung-cec")
+    page = with_bar('<!doctype html><html><body>\n<a class="skip-link" href="#main">跳到主要內容</a><main id="main">甲</main></body></html>',
+                    preview, "/")
+    assert page.index("skip-link") < page.index('class="plan-serve"') < page.index("<main")
+    assert page.index("EventSource") > page.index("</main>")
+
+
+def test_make_serve_passes_agency_and_year():
+    make = shutil.which("make")
+    assert make, "make is needed for this test"
+    dry = subprocess.run([make, "-n", "serve", "AGENCY=kaohsiung-cec", "YEAR=104"], cwd=ROOT, capture_output=True, text=True)
+    assert 'plan serve ${AGENCY:+"$AGENCY"} ${YEAR:+"$YEAR"} --open' in dry.stdout, dry.stdout
