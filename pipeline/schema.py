@@ -300,7 +300,8 @@ def _schema_of(tp, defs: dict) -> dict:
                 "errorMessage": "這裡應該是整數（例如 103）。 (expected an integer)",
                 "patternErrorMessage": "這裡應該是整數（例如 103）。 (expected an integer)"}
     if tp is bool:
-        words = [True, False, *sorted(TRUE_WORDS - {"true"}), *sorted(FALSE_WORDS - {"false"}), "true", "false"]
+        # 是／否 first (what completion offers first); the spellings YAML reads as text follow
+        words = ["是", "否", True, False, *sorted(TRUE_WORDS - {"是"}), *sorted(FALSE_WORDS - {"否"})]
         return {"enum": words, "errorMessage": "請寫 是 或 否（也可寫 true 或 false）。 (expected yes or no)"}
     if tp is RocDate:
         return {"type": "string", "pattern": roc_date_pattern(),
