@@ -85,7 +85,7 @@ class Converter:
         if tp is int:
             return self._scalar(node, path, "整數（例如 103）", _to_int, "an integer")
         if tp is bool:
-            return self._scalar(node, path, "true 或 false", _to_bool, "true or false")
+            return self._scalar(node, path, "「是」或「否」（也可寫 true 或 false）", _to_bool, "yes or no")
         if tp is RocDate:
             return self._scalar(node, path, "民國日期（例如 103-01-01）", parse_roc_date, "an ROC date")
         if tp is PointRange:
