@@ -2,6 +2,8 @@
 
 Each command imports only what it needs, so a command starts about as fast as Python does.
 Problems are printed one per line as FILE:LINE:COL: field: message; no traceback reaches the user.
+Standard output carries only what a command produces (the review as text or JSON, the schema, an
+imported plan, the version); problems, progress and what was written go to standard error.
 """
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import sys
 
 import click
 
+from .cliwords import PlanGroup
 from .errors import PlanError, PlanProblems
 
 
@@ -17,7 +20,9 @@ def _fail(error: PlanError) -> None:
     sys.exit(error.exit_code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=PlanGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="pipeline", prog_name="plan", message="%(prog)s %(version)s",
+                      help="顯示版本後結束。 Show the version and exit.")
 def main() -> None:
     """計畫檔（YAML）的檢查、輸出與年度比較。 Annual plans: validate, build, compare."""
 
@@ -30,20 +35,31 @@ def validate(files: tuple[str, ...], strict: bool) -> None:
     from .conventions import convention_warnings
     from .loader import load_plan
 
-    failed = False
+    failed: list[str] = []
+    warned = 0
     for path in files:
         try:
             plan = load_plan(path, _read(path))
         except PlanProblems as problems:
             click.echo(str(problems), err=True)
-            failed = True
+            failed.append(path)
             continue
         warnings = convention_warnings(plan)
         for warning in warnings:
             click.echo(str(warning), err=True)
+        warned += len(warnings)
         if warnings and strict:
-            failed = True
-    sys.exit(1 if failed else 0)
+            failed.append(path)
+    if failed:
+        sys.exit(1)  # the problems above, one line each, are the whole answer
+    click.echo(_validation_summary(len(files), warned), err=True)
+
+
+def _validation_summary(checked: int, warned: int) -> str:
+    plans = f"{checked} 份計畫" if checked > 1 else "計畫"
+    if warned:
+        return f"{plans}{'皆' if checked > 1 else ''}沒有錯誤，但有 {warned} 個寫作慣例的警告。 (valid, {warned} warnings)"
+    return f"{plans}{'皆' if checked > 1 else ''}無問題。 (all {checked} valid)"
 
 
 @main.command()
@@ -73,7 +89,7 @@ def fmt(files: tuple[str, ...], check: bool) -> None:
             click.echo(f"{path}: 需要整理 (would reformat)", err=True)
         else:
             write_atomic(path, fixed.encode("utf-8"))
-            click.echo(f"已整理 reformatted {path}")
+            click.echo(f"已整理 reformatted {path}", err=True)
     sys.exit(1 if failed or (check and changed) else 0)
 
 
@@ -158,7 +174,7 @@ def make_plan(agency: str, year: str, out: str) -> None:
                 write(review, fmt, target, {"agency": agency})
             except PlanError as error:
                 _fail(error)
-            click.echo(f"已寫入 wrote {target}")
+            click.echo(f"已寫入 wrote {target}", err=True)
     sys.exit(code)
 
 
@@ -168,7 +184,9 @@ def make_plan(agency: str, year: str, out: str) -> None:
 @click.option("--format", "formats", default="text", show_default=True,
               help="text,html,docx,json,tracked（可多選；tracked 是含修訂標記的新計畫 DOCX）。 Formats.")
 @click.option("-o", "--output", "out", help="輸出檔；多種格式時作為檔名主幹。 Output file (a stem when several).")
-def diff(old: str, new: str, formats: str, out: str | None) -> None:
+@click.option("--exit-code", is_flag=True,
+              help="有差異時結束代碼為 1（同 git diff --exit-code）。 Exit 1 when the plans differ.")
+def diff(old: str, new: str, formats: str, out: str | None, exit_code: bool) -> None:
     """比較兩份計畫（通常是去年與今年）：新增、刪除、修改、移動與年度更新。"""
     from .review import FORMATS, to_json, write
 
@@ -190,6 +208,8 @@ def diff(old: str, new: str, formats: str, out: str | None) -> None:
         except PlanError as error:
             _fail(error)
         click.echo(f"已寫入 wrote {target}", err=True)
+    if exit_code and review.changes:
+        sys.exit(1)
 
 
 def _review(old: str, new: str):
@@ -230,10 +250,14 @@ def new_year(agency: str, year: str, force: bool) -> None:
             raise UsageError(f"機關代號「{agency}」只能用小寫英文字母、數字與連字號。 (AGENCY must be a slug)")
         if not year.isdigit():
             raise UsageError(f"YEAR「{year}」不是民國年（例如 104）。 (YEAR must be an ROC year)")
-        source, target = new_plan(agency, int(year), force=force)
+        source, target, checks = new_plan(agency, int(year), force=force)
     except PlanError as error:
         _fail(error)
-    click.echo(f"已寫入 wrote {target}（依 {source}）")
+    click.echo(f"已寫入 wrote {target}（依 {source}）", err=True)
+    if checks:
+        click.echo(f"請確認以下 {len(checks)} 處（檔案開頭也以「# 請確認:」列出）：", err=True)
+        for check in checks:
+            click.echo(f"  {target}: {check}", err=True)
 
 
 @main.command()
@@ -257,11 +281,56 @@ def site(out: str, plans_dir: str, base_url: str | None, fragment: bool, workers
                 click.echo(result.error, err=True)
                 code = 1
             else:
-                click.echo(f"已寫入 wrote {out}/{result.agency}/{result.year}/")
+                click.echo(f"已寫入 wrote {out}/{result.agency}/{result.year}/", err=True)
     except PlanError as error:
         _fail(error)
-    click.echo(f"網站 site: {out}/index.html")
+    click.echo(f"網站 site: {out}/index.html", err=True)
     sys.exit(code)
+
+
+@main.command()
+@click.argument("agency", required=False)
+@click.argument("year", required=False)
+@click.option("--plans", "plans_dir", default="plans", show_default=True, help="計畫檔所在資料夾。 Plans folder.")
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="連接埠；0 表示自動選一個空的。 Port (0: any free one).")
+@click.option("--open", "open_browser", is_flag=True, help="啟動後開啟瀏覽器。 Open the browser.")
+def serve(agency: str | None, year: str | None, plans_dir: str, port: int, open_browser: bool) -> None:
+    """即時預覽：存檔後瀏覽器自動更新計畫網頁、年度比較與 DOCX 版面（只限本機）。
+    未指定年度時用該機關最新的計畫；都未指定時用最近修改的計畫。"""
+    from .serve import choose_plan, start, stop
+
+    try:
+        agency, path, previous = choose_plan(plans_dir, agency, year)
+    except PlanError as error:
+        _fail(error)
+    try:
+        server, preview, threads = start(path, previous, agency, port)
+    except OSError as exc:
+        from .errors import UsageError
+
+        _fail(UsageError(f"無法在連接埠 {port} 啟動預覽：{exc.strerror}；請用 --port 換一個。 (cannot listen)"))
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    click.echo(f"預覽 preview: {url}  （{path}；按 Ctrl+C 結束 press Ctrl+C to stop）", err=True)
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url)
+    import signal
+
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        click.echo("預覽結束 stopping…", err=True)
+        stop(server, preview, threads)
+
+
+def _interrupt(signum, frame):
+    """SIGTERM ends `plan serve` as Ctrl+C does."""
+    raise KeyboardInterrupt
 
 
 @main.command(name="import")
@@ -305,9 +374,9 @@ def _report(outcomes, total: int) -> int:
                 click.echo(outcome.error, err=True)
                 code = max(code, outcome.exit_code)
             for path in outcome.written:
-                click.echo(f"已寫入 wrote {path}", err=show_bar)
+                click.echo(f"已寫入 wrote {path}", err=True)
             for path in outcome.skipped:
-                click.echo(f"未變更 unchanged {path}", err=show_bar)
+                click.echo(f"未變更 unchanged {path}", err=True)
     return code
 
 

@@ -99,15 +99,9 @@ def parse(path: str, text: str) -> Node:
         for event in yaml.parse(text, Loader=_Loader):
             builder.feed(event)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = Where(path, mark.line + 1, mark.column + 1) if mark else Where(path, 1, 1)
-        problem = exc.problem or exc.context or "無法解析"
-        began = ""
-        if exc.context_mark is not None and exc.problem_mark is not None and exc.context_mark.line != exc.problem_mark.line:
-            began = f"（問題從第 {exc.context_mark.line + 1} 行第 {exc.context_mark.column + 1} 欄那一段開始）"
-        raise PlanProblems([Problem(where, "", (
-            f"YAML 語法錯誤：{_explain(problem)}{began}。請檢查這一行與上一行的縮排、冒號與引號。"
-            f" (YAML syntax error: {problem})"))]) from None
+        from .yamlerrors import syntax_problem
+
+        raise PlanProblems([syntax_problem(path, text, exc)]) from None
     if builder.problems:
         raise PlanProblems(builder.problems)
     if builder.root is None:
@@ -115,26 +109,6 @@ def parse(path: str, text: str) -> Node:
             "檔案是空的：請至少寫入 agency（機關）、year（年度）與 title（計畫名稱）。"
             " (the file is empty)"))])
     return builder.root
-
-
-def _explain(problem: str) -> str:
-    known = {
-        "mapping values are not allowed here": "這裡不能出現「冒號加空白」；若冒號是文字的一部分，請把整段文字用引號括起來",
-        "could not find expected ':'": "找不到應有的冒號「:」",
-        "found character '\\t' that cannot start any token": "YAML 不能用 Tab 縮排，請改用空白",
-        "did not find expected key": "縮排不一致，找不到預期的欄位",
-        "did not find expected '-' indicator": "清單的縮排不一致",
-        "found undefined alias": "用了未定義的別名",
-        "found duplicate anchor": "錨點重複",
-        "expected ',' or ']'": "方括號 [ ] 沒有成對，或清單項目之間少了逗號",
-        "expected ',' or '}'": "大括號 { } 沒有成對，或欄位之間少了逗號",
-        "found unexpected end of stream": "檔案在引號或括號還沒結束時就結束了",
-        "found unknown escape character": "雙引號內的反斜線 \\ 後接了無法辨識的字元；請改用單引號或刪除反斜線",
-    }
-    for english, chinese in known.items():
-        if problem.startswith(english):
-            return chinese
-    return problem
 
 
 class _Loader(yaml.SafeLoader):

@@ -47,12 +47,17 @@ class Entry:
     path: str = ""            # filled by number(): labels from the top, e.g. 伍、一、（二）
 
     @property
+    def is_outline_heading(self) -> bool:
+        """A section, a form, or a titled item of the first level whose text has lines of its own."""
+        return self.kind in ("section", "form") or bool(self.title and self.depth == 2 and not self.same_line)
+
+    @property
     def heading(self) -> str:
         """The text printed after the label on its first line."""
         parts = [p for p in (self.code, self.title) if p]
         head = " ".join(parts)
         if self.same_line and self.paragraphs:
-            head += self.paragraphs[0]
+            head += ("" if not self.title or self.title.endswith(("：", ":")) else "：") + self.paragraphs[0]
         elif not self.title and self.paragraphs:
             head = " ".join([p for p in (self.code, self.paragraphs[0]) if p])
         if self.points and self.kind == "item" and not self.in_form:
@@ -226,7 +231,8 @@ def reference_text(ref) -> str:
     if ref.verb:
         text += ref.verb
     if ref.document:
-        text += f"之「{ref.document}」" if ref.verb else f"「{ref.document}」"
+        name = f"「{ref.document}」" if ref.quoted else ref.document
+        text += f"之{name}" if ref.verb else name
     return text
 
 
@@ -262,6 +268,7 @@ def _item(item: Item, key: str, style: str, options: NumberingOptions, depth: in
     lead, rest = _lead_and_rest(item.text)
     entry = Entry(kind="item", key=key, style=style, options=options, fixed_label=item.label,
                   title=clean(item.title), paragraphs=lead, code=item.code, children=list(rest),
+                  same_line=item.same_line,
                   mark=CHECK_MARKS.get(item.check) if item.check else None,
                   points=_form_points(item, option) if in_form else _points_inline(item),
                   note=item.note, depth=depth, in_form=in_form)
