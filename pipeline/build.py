@@ -15,10 +15,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import BuildError, PlanError, UsageError
-from .files import write_atomic
+from .files import inside, outside_message, write_atomic
 from .writers import TEMPLATES
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ROC_YEAR = re.compile(r"[0-9]{1,3}")  # ASCII digits only: str.isdigit() also takes ² and ٣
 PACKAGE = Path(__file__).resolve().parent
 TEMPLATE_FILES = {"html": ("plan.html.j2", "plan.css"), "docx": ("reference.docx",),
                   "pdf": ("reference.docx", "fonts.conf")}
@@ -31,6 +32,7 @@ class Job:
     formats: tuple[str, ...]
     agency: str | None
     force: bool = False
+    data: bytes | None = None  # the plan's bytes when they came from standard input
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ def jobs_for(paths: list[str], out: str | None, formats: tuple[str, ...], force:
             if not found:
                 raise UsageError(f"{given}: 這個資料夾裡沒有計畫檔（<機關>/<年度>.yaml）。 (no plans in folder)")
             for plan in found:
+                if not inside(given, str(plan)):
+                    raise UsageError(outside_message(str(plan), given))
                 agency, year = agency_of(str(plan))
                 agency = agency or plan.parent.name
                 jobs.append(Job(str(plan), str(Path(out or "build") / agency / plan.stem), formats, agency, force))
@@ -107,9 +111,11 @@ def run_job(job: Job) -> Outcome:
 def _run(job: Job) -> Outcome:
     from .loader import load_plan
 
+    data = job.data
     try:
-        with open(job.plan, "rb") as handle:
-            data = handle.read()
+        if data is None:
+            with open(job.plan, "rb") as handle:
+                data = handle.read()
     except OSError as exc:
         raise UsageError(f"{job.plan}: 無法讀取：{exc.strerror}。 (cannot read)") from None
     todo, skipped = [], []
@@ -191,9 +197,11 @@ def plan_file(agency: str, year: str, plans_dir: str = "plans") -> str:
         raise UsageError(
             f"AGENCY「{agency}」不是有效的機關代號：只能用小寫英文字母、數字與連字號（例如 kaohsiung-cec）。"
             " (AGENCY must be a slug: [a-z0-9-])")
-    if not (year or "").isdigit():
+    if not ROC_YEAR.fullmatch(year or ""):
         raise UsageError(f"YEAR「{year}」不是民國年（例如 103）。 (YEAR must be an ROC year)")
     path = os.path.join(plans_dir, agency, f"{int(year)}.yaml")
+    if os.path.isfile(path) and not inside(plans_dir, path):
+        raise UsageError(outside_message(path, plans_dir))
     if not os.path.isfile(path):
         existing = sorted(str(p.relative_to(plans_dir)) for p in Path(plans_dir).glob("*/*.yaml"))
         listed = "\n".join(f"  {p}" for p in existing) or "  （目前沒有任何計畫檔）"

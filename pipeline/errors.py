@@ -35,6 +35,17 @@ class Problem:
         return f"{self.where}: {field}: {tag}{self.message}"
 
 
+QUOTE_LIMIT = 60
+
+
+def quoted(text: str) -> str:
+    """Source text as an error message quotes it: 「…」 around at most one line of at most QUOTE_LIMIT characters."""
+    lines = str(text).strip().splitlines() or [""]
+    first = lines[0]
+    cut = len(lines) > 1 or len(first) > QUOTE_LIMIT
+    return f"「{first[:QUOTE_LIMIT]}{'…' if cut else ''}」"
+
+
 class PlanError(Exception):
     """Base of the project's errors; exit_code is what the command line returns."""
 

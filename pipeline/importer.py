@@ -88,10 +88,14 @@ class Imported:
 
 # ---- readers --------------------------------------------------------------------------------------
 
-def read_file(path: str) -> list[Block]:
+def read_file(path: str, data: bytes | None = None) -> list[Block]:
+    """Blocks of a .docx, .txt or .md file; `data` given (standard input): a .docx is told by its zip header."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        if data is None:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        elif path == "-":
+            path = "<stdin>.docx" if data.startswith(b"PK\x03\x04") else "<stdin>.txt"
     except OSError as exc:
         raise UsageError(f"{path}: 無法讀取：{exc.strerror}。 (cannot read)") from None
     if not data.strip():
@@ -560,7 +564,8 @@ def _period(common: dict, result: Imported) -> Period | None:
         start, end = parse_roc_date(dates[0]), parse_roc_date(dates[1])
     except DateFormatError:
         return None
-    wording = text.replace(dates[0], "{start}", 1).replace(dates[1], "{end}", 1)
+    # Braces of the source are printed as full-width ones: in a wording only {start} {end} {length} may stand.
+    wording = text.replace("{", "｛").replace("}", "｝").replace(dates[0], "{start}", 1).replace(dates[1], "{end}", 1)
     wording = re.sub(r"為期\s*(\d+\s*(?:年|個月))", "為期 {length}", wording)
     period = Period(title=common["title"], start=start, end=end)
     if _squeeze(period_text(period)) != _squeeze(text):
@@ -577,8 +582,8 @@ def _squeeze(text: str) -> str:
 
 # ---- output ---------------------------------------------------------------------------------------
 
-def import_file(path: str) -> Imported:
-    blocks = read_file(path)
+def import_file(path: str, data: bytes | None = None) -> Imported:
+    blocks = read_file(path, data)
     if not any(b.text or b.table for b in blocks):
         raise NotAPlan(f"{path}: 沒有任何文字內容。 (no text)")
     return recognise(blocks, path)

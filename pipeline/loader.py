@@ -9,6 +9,7 @@ from .errors import PlanProblems, Problem, Where
 from .model import PARTS, SYNONYMS, Form, Item, Plan, Table
 from .schema import MISSING, Converter, PointRange
 from .source import load_nodes
+from .tree import wording_problems
 
 
 def load_plan(path: str, data: bytes | None = None) -> Plan:
@@ -61,6 +62,11 @@ def _check_period(plan: Plan) -> list[Problem]:
     if period.end < period.start:
         problems.append(Problem(at(period, "end"), "period.end", (
             f"結束日期 {period.end} 早於開始日期 {period.start}；請對調或更正。 (period ends before it starts)")))
+    for offset, piece in wording_problems(period.wording):
+        problems.append(Problem(at(period, "wording"), "period.wording", (
+            f"期程寫法中的「{piece}」（第 {offset + 1} 個字起）不能使用：大括號只能寫 {{start}}、{{end}}、{{length}}"
+            "（代入開始日期、結束日期與期間）；要印出大括號請用全形「｛｝」。"
+            " (only {start} {end} {length} may appear in braces)")))
     for name in ("start", "end"):
         date = getattr(period, name)
         if date.year != plan.year:

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree.ElementTree import Element, SubElement, tostring
 
-from .errors import BuildError, PlanError
-from .files import write_atomic
+from .errors import BuildError, PlanError, UsageError
+from .files import inside, outside_message, write_atomic
 
 SITE_TITLE = "年度計畫"
 
@@ -30,6 +30,7 @@ class PageJob:
     previous: tuple[int, str] | None  # the agency's previous plan: (year, file)
     out: str
     fragment: bool
+    root: str = "plans"  # the plans folder: a plan file may not lead outside it
 
 
 @dataclass
@@ -57,7 +58,7 @@ def jobs(plans_dir: str, out: str, fragment: bool) -> list[PageJob]:
     result = []
     for agency, year, path in plans:
         earlier = [(y, p) for a, y, p in plans if a == agency and y < year]
-        result.append(PageJob(agency, year, path, max(earlier) if earlier else None, out, fragment))
+        result.append(PageJob(agency, year, path, max(earlier) if earlier else None, out, fragment, plans_dir))
     return result
 
 
@@ -75,6 +76,9 @@ def _build_page(job: PageJob) -> PageResult:
     from .writers import docx, html, odt, pdf
 
     folder = os.path.join(job.out, job.agency, str(job.year))
+    for plan in (job.plan, *(job.previous[1:] if job.previous else ())):
+        if not inside(job.root, plan):
+            raise UsageError(outside_message(plan, job.root))
     doc = build_document(load_plan(job.plan))
     result = PageResult(job.agency, job.year, doc.agency, doc.title)
     options = {"agency": job.agency}

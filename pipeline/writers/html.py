@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import contextmanager
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
+from ..errors import BuildError
 from ..files import write_atomic
 from ..inline import plain, to_html
 from ..tree import Document, Entry, FormBlock, Paragraph, TableBlock, form_rows
@@ -21,26 +24,43 @@ from . import TEMPLATES
 def template_folders(agency: str | None = None, extra: str | None = None) -> list[str]:
     """Where templates are looked up: a folder given by the user, the agency's own, the default."""
     folders = [extra] if extra else []
-    if agency:
+    if agency and re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", agency):
         folders.append(str(TEMPLATES / "agencies" / agency))
     folders.append(str(TEMPLATES))
     return folders
 
 
 def bytecode_cache() -> jinja2.BytecodeCache | None:
-    """Compiled templates kept in the user's cache folder: compiling costs more than rendering a plan."""
+    """Compiled templates kept in the user's cache folder: compiling costs more than rendering a plan.
+
+    Compiled code is loaded and run, so the folder is trusted only when it is the user's own and
+    nobody else can write to it (made 0700 when it is new); otherwise templates are compiled afresh.
+    """
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     folder = os.path.join(base, "plan-pipeline", "jinja")
     try:
-        os.makedirs(folder, exist_ok=True)
+        os.makedirs(folder, mode=0o700, exist_ok=True)
     except OSError:
         return None
-    return jinja2.FileSystemBytecodeCache(folder) if os.access(folder, os.W_OK) else None
+    return jinja2.FileSystemBytecodeCache(folder) if private_folder(folder) else None
+
+
+def private_folder(folder: str) -> bool:
+    """True when `folder` is a real folder owned by this user that no group or other user may write."""
+    try:
+        info = os.lstat(folder)
+    except OSError:
+        return False
+    import stat
+
+    return (stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
+            and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and os.access(folder, os.W_OK))
 
 
 def environment(folders: list[str]) -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(folders), autoescape=True,
-                             undefined=jinja2.StrictUndefined, bytecode_cache=bytecode_cache())
+    """Templates run sandboxed: an agency's own template may shape the page but reach no module or file."""
+    env = ImmutableSandboxedEnvironment(loader=jinja2.FileSystemLoader(folders), autoescape=True,
+                                        undefined=jinja2.StrictUndefined, bytecode_cache=bytecode_cache())
     env.filters.update(inline=lambda t: Markup(to_html(t or "")), plain=lambda t: plain(t or ""),
                        anchor=anchor, form_rows=form_rows, in_groups=in_groups, form_field=form_field)
     return env
@@ -78,13 +98,26 @@ def form_field(field: str) -> Markup:
 def render(doc: Document, folders: list[str] | None = None, site: dict | None = None, fragment: bool = False) -> str:
     """The plan's page; `site` adds the bundle's navigation and downloads; `fragment` gives the body alone."""
     env = environment(folders or template_folders())
-    scoped = scope_css(env.loader.get_source(env, "plan.css")[0], ".plan-fragment") if fragment else ""
-    return env.get_template("plan.html.j2").render(doc=doc, site=site, fragment=fragment, scoped_css=scoped)
+    with template_faults():
+        scoped = scope_css(env.loader.get_source(env, "plan.css")[0], ".plan-fragment") if fragment else ""
+        return env.get_template("plan.html.j2").render(doc=doc, site=site, fragment=fragment, scoped_css=scoped)
+
+
+@contextmanager
+def template_faults():
+    """A template that cannot render (a mistake in an agency's override, or one the sandbox stops) is a BuildError."""
+    try:
+        yield
+    except jinja2.TemplateSyntaxError as exc:
+        raise BuildError(f"{exc.filename or exc.name}:{exc.lineno}: 網頁範本有語法錯誤：{exc.message} (template syntax error)") from None
+    except jinja2.TemplateError as exc:
+        raise BuildError(f"網頁範本無法產生頁面：{exc} (template error)") from None
 
 
 def write(doc: Document, path: str, options: dict | None = None) -> None:
     options = options or {}
-    page = render(doc, options.get("template_folders"), options.get("site"), options.get("fragment", False))
+    folders = options.get("template_folders") or template_folders(options.get("agency"))
+    page = render(doc, folders, options.get("site"), options.get("fragment", False))
     write_atomic(path, page.encode("utf-8"))
 
 
