@@ -16,7 +16,9 @@ STDIN = "-"  # as an input: read standard input; as -o: write to standard output
 
 
 def _fail(error: PlanError) -> None:
-    click.echo(str(error), err=True)
+    from .errors import printable
+
+    click.echo(printable(str(error), keep_newlines=True), err=True)
     sys.exit(error.exit_code)
 
 

@@ -81,9 +81,49 @@ def _table_texts(table: Table, path: str):
             yield from _item_texts(cell.items, f"{path}.rows[{r}][{c}].items")
 
 
+def every_string(obj, path: str = ""):
+    """Every string field of a plan, however deep: (where, field path, text)."""
+    import dataclasses
+
+    for f in dataclasses.fields(obj):
+        if f.metadata.get("internal"):
+            continue
+        value, here = getattr(obj, f.name), f"{path}.{f.name}" if path else f.name
+        where = obj.at.get(f.name) or obj.where
+        if isinstance(value, str):
+            yield where, here, value
+        elif hasattr(value, "at"):
+            yield from every_string(value, here)
+        elif isinstance(value, list):
+            for i, element in enumerate(value):
+                for j, inner in enumerate(element if isinstance(element, list) else [element]):
+                    at = f"{here}[{i}][{j}]" if isinstance(element, list) else f"{here}[{i}]"
+                    if isinstance(inner, str):
+                        yield where, at, inner
+                    elif hasattr(inner, "at"):
+                        yield from every_string(inner, at)
+
+
+# Characters that change how text reads without being seen: bidi embeddings, overrides and
+# isolates, direction marks, zero-width spaces and joiners, word joiners, a BOM inside text, and
+# the line and paragraph separators.
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u2028\u2029]")
+
+
+def _invisible(plan: Plan) -> list[Problem]:
+    problems = []
+    for where, path, text in every_string(plan):
+        found = sorted({f"U+{ord(ch):04X}" for ch in INVISIBLE.findall(text)})
+        if found and where is not None:
+            problems.append(_warn(where, path, (
+                f"文字含有看不見的字元 {'、'.join(found)}（改變文字方向或寬度為零，常是複製貼上帶進來的），"
+                "印出來可能與看到的不同；請刪除。 (invisible bidi or zero-width characters)")))
+    return problems
+
+
 def convention_warnings(plan: Plan) -> list[Problem]:
     texts = [(w, p, t) for w, p, t in plan_texts(plan) if w is not None and t]
-    warnings = []
+    warnings = _invisible(plan)
     for where, path, text in texts:
         if fix_punctuation(text) != text:
             bad = sorted({m.group(1) for m in _HALF_PUNCT.finditer(text)} | ({"()"} if _HALF_PAREN.search(text) else set()))

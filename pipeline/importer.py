@@ -105,11 +105,18 @@ def read_file(path: str, data: bytes | None = None) -> list[Block]:
     if path.lower().endswith((".txt", ".md", ".markdown", ".text")):
         for encoding in ("utf-8-sig", "cp950", "big5"):
             try:
-                return read_text(data.decode(encoding))
+                return read_text(_carriable(data.decode(encoding)))
             except UnicodeDecodeError:
                 continue
         raise NotAPlan(f"{path}: 文字檔不是 UTF-8 或 Big5 編碼。 (unknown text encoding)")
     raise UsageError(f"{path}: 只能匯入 .docx、.txt 或 .md 檔。 (import reads .docx, .txt, .md)")
+
+
+def _carriable(text: str) -> str:
+    """Text without what no document can carry: form feeds and vertical tabs become line breaks, other controls go."""
+    from .source import UNCARRIABLE
+
+    return UNCARRIABLE.sub(lambda m: "\n" if m.group(0) in "\x0b\x0c" else "", text)
 
 
 def read_text(text: str) -> list[Block]:

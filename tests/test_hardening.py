@@ -203,3 +203,107 @@ def test_dash_reads_stdin_and_writes_stdout(tmp_path):
     assert docx.returncode == 0 and docx.stdout.startswith(b"PK\x03\x04")
     schema = run("schema", "-o", "-")
     assert schema.exit_code == 0 and schema.output.startswith("{")
+
+
+# ---- 5. characters XML cannot carry are refused at load, with line and column --------------------
+
+@pytest.mark.parametrize("escape, column", [
+    ("\\x01", 12), ("\\0", 12), ("\\x0b", 12), ("\\x1f", 12), ("\\uFFFE", 12), ("\\uFFFF", 12),
+    ("\\ud800", 12), ("\\uDE00", 12), ("\\e[31m", 12), ("\\x9b", 12),
+])
+def test_escapes_documents_cannot_carry_are_refused_where_written(write_plan, escape, column):
+    path = write_plan(HEAD + f'goals:\n  text: "提升{escape}品質"\n')
+    result = run("validate", path)
+    assert result.exit_code == 1, result.output
+    assert f"plan.yaml:5:{column}: goals.text:" in result.output
+    assert "Traceback" not in result.output and "\x1b" not in result.output
+
+
+@pytest.mark.parametrize("field", ["agency", "title", "period.wording", "basis.references[0].issuer",
+                                  "strategies.table.columns[0]", "appendices[0].forms[0].fields[0]"])
+def test_every_string_field_is_checked(write_plan, field):
+    bad = '"甲\\x07乙"'
+    text = (f"agency: {bad if field == 'agency' else '測試機關'}\nyear: 103\n"
+            f"title: {bad if field == 'title' else '測試計畫'}\n"
+            f"basis:\n  references:\n    - issuer: {bad if field.startswith('basis') else '行政院'}\n"
+            f"period:\n  start: 103-01-01\n  end: 103-12-31\n"
+            + (f"  wording: {bad}\n" if field == "period.wording" else "")
+            + f"strategies:\n  table:\n    columns: [{bad if field.startswith('strategies') else '欄'}]\n"
+            f"appendices:\n  - title: 附表\n    forms:\n      - title: 表\n"
+            f"        fields: [{bad if field.startswith('appendices') else '日期'}]\n")
+    result = run("validate", write_plan(text))
+    assert result.exit_code == 1 and "U+0007" in result.output, result.output
+    assert f": {field}:" in result.output
+
+
+def test_escaped_surrogate_pair_is_joined_and_builds(write_plan, tmp_path):
+    from lxml import etree
+    import zipfile
+
+    path = write_plan(HEAD + 'goals: "笑臉 \\uD83D\\uDE00 與 \\U0001F600"\n')
+    result = run("build", path, "--format", "docx,odt,html", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    for name, part in (("plan.docx", "word/document.xml"), ("plan.odt", "content.xml")):
+        with zipfile.ZipFile(tmp_path / "out" / name) as archive:
+            text = "".join(etree.fromstring(archive.read(part)).itertext())
+        assert "笑臉 😀 與 😀" in text
+    assert "笑臉 😀 與 😀" in (tmp_path / "out" / "plan.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("raw", ["\ufffe", "\uffff", "\x85", "\x1b"])
+def test_raw_characters_yaml_refuses_are_a_message_not_a_traceback(write_plan, raw):
+    result = run("validate", write_plan((HEAD + f"goals: 提升{raw}品質\n").encode("utf-8")))
+    assert result.exit_code == 1
+    assert "plan.yaml:4:10:" in result.output and "Traceback" not in result.output
+
+
+def test_import_never_writes_what_documents_cannot_carry(tmp_path):
+    source = tmp_path / "plan.txt"
+    source.write_bytes("測試機關 103 年服務計畫\n壹、計畫目標：提升\x01服務\x1b[31m品質\ufffe。\f貳、實施對象：全體同仁。\n"
+                       .encode("utf-8"))
+    result = run("import", source, "-o", tmp_path / "103.yaml")
+    assert result.exit_code == 0, result.output
+    written = (tmp_path / "103.yaml").read_text(encoding="utf-8")
+    assert "\\x" not in written and "\\u" not in written and "\\e" not in written
+    assert not any(ch in written for ch in "\x01\x1b\ufffe\f")
+    assert run("validate", tmp_path / "103.yaml").exit_code == 0
+
+
+# ---- 6. invisible and terminal-controlling characters: a warning, never printed raw -------------
+
+def test_bidi_and_zero_width_characters_warn_and_strict_refuses(write_plan):
+    path = write_plan(HEAD + 'goals: "核定\\u202e金額\\u200b"\ntargets:\n  title: "對象\\u2066"\n')
+    relaxed = run("validate", path)
+    assert relaxed.exit_code == 0
+    assert "plan.yaml:4:8: goals.text: 警告 warning:" in relaxed.output
+    assert "U+202E" in relaxed.output and "U+200B" in relaxed.output and "targets.title" in relaxed.output
+    assert run("validate", "--strict", path).exit_code == 1
+
+
+def test_messages_never_carry_raw_bidi_or_escapes(write_plan):
+    path = write_plan(HEAD + 'period:\n  start: "103-01-01\\u202e\\u2067"\n  end: 103-12-31\n')
+    result = run("validate", path)
+    assert result.exit_code == 1
+    assert "\u202e" not in result.output and "\u2067" not in result.output and "<U+202E>" in result.output
+
+
+def test_review_on_a_terminal_shows_invisible_characters(write_plan):
+    from pipeline.diff import compare
+    from pipeline.loader import load_plan
+    from pipeline.review.text import render
+    from pipeline.tree import build_document
+
+    old = build_document(load_plan(write_plan(HEAD + "goals: 提升服務品質。\n", "a.yaml")))
+    new = build_document(load_plan(write_plan(HEAD + 'goals: "提升\\u202e服務品質。"\n', "b.yaml")))
+    shown = render(compare(old, new, "a", "b"), colour=True)
+    assert "\u202e" not in shown and "<U+202E>" in shown
+    assert "\u202e" in render(compare(old, new, "a", "b"), colour=False)  # a file keeps the text as it is
+
+
+def test_line_and_paragraph_separators_do_not_shift_line_numbers(write_plan):
+    path = write_plan(HEAD + "goals: 第一段\u2028第二段\u2029第三段\ntargets: [\nyear2: 1\n")
+    result = run("validate", path)
+    assert result.exit_code == 1 and "plan.yaml:7:1:" in result.output and "第 5 行第 10 欄" in result.output
+    good = write_plan(HEAD + "goals: 第一段\u2028第二段\nyear2: 1\n", "good.yaml")
+    result = run("validate", good)
+    assert "good.yaml:5:1: year2:" in result.output, result.output
