@@ -76,7 +76,23 @@ def jobs_for(paths: list[str], out: str | None, formats: tuple[str, ...], force:
             jobs.append(Job(given, str(folder), formats, agency, force))
         else:
             raise UsageError(f"{given}: 找不到這個檔案或資料夾。 (no such file or folder)")
+    refuse_collisions(jobs)
     return jobs
+
+
+def refuse_collisions(jobs: list[Job]) -> None:
+    """Two plans that would write the same output folder are an error before anything is written."""
+    seen: dict[str, Job] = {}
+    clashes = []
+    for job in jobs:
+        key = os.path.normcase(os.path.abspath(job.out_dir))
+        if key in seen:
+            clashes.append(f"{seen[key].plan} 與 {job.plan} 都會寫到 {job.out_dir}")
+        else:
+            seen[key] = job
+    if clashes:
+        raise UsageError("兩份計畫會寫到同一個輸出資料夾，互相覆蓋：" + "；".join(clashes)
+                         + "。請改名或分開建置。 (two plans map to the same output folder)")
 
 
 @lru_cache(maxsize=1)
@@ -106,6 +122,9 @@ def run_job(job: Job) -> Outcome:
         return _run(job)
     except PlanError as error:
         return Outcome(job, error=str(error), exit_code=error.exit_code)
+    except OSError as exc:
+        return Outcome(job, error=f"{exc.filename or job.plan}: 無法讀取或寫入：{exc.strerror}。 ({exc.strerror})",
+                       exit_code=1)
 
 
 def _run(job: Job) -> Outcome:

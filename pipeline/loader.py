@@ -5,6 +5,8 @@ PlanProblems listing everything wrong at once, each with FILE:LINE:COL and the f
 """
 from __future__ import annotations
 
+import os
+
 from .errors import PlanProblems, Problem, Where
 from .model import PARTS, SYNONYMS, Form, Item, Plan, Table
 from .schema import MISSING, Converter, PointRange
@@ -13,14 +15,17 @@ from .tree import wording_problems
 
 
 def load_plan(path: str, data: bytes | None = None) -> Plan:
-    root = load_nodes(path, data)
+    notices: list[Problem] = []
+    root = load_nodes(path, data, notices)
     converter = Converter(SYNONYMS)
     plan = converter.convert(root, Plan, "")
     problems = list(converter.problems)
     if plan is not MISSING:
         plan.source = path
+        plan.notices = notices
         plan.order = [key.text for key, _ in root.pairs if key.text in PARTS or key.text == "sections"]
         problems.extend(check_plan(plan))
+        problems.extend(_check_file_year(plan, path))
     if problems:
         raise PlanProblems(problems)
     return plan
@@ -54,6 +59,16 @@ def check_plan(plan: Plan) -> list[Problem]:
         for f, form in enumerate(appendix.forms):
             problems.extend(_check_form(form, f"appendices[{a}].forms[{f}]"))
     return problems
+
+
+def _check_file_year(plan: Plan, path: str) -> list[Problem]:
+    """plans/<agency>/<year>.yaml: the year in the file's name is the year the plan says it is."""
+    stem = os.path.splitext(os.path.basename(path))[0]
+    if not (stem.isascii() and stem.isdigit()) or int(stem) == plan.year:
+        return []
+    return [Problem(at(plan, "year"), "year", (
+        f"檔名 {os.path.basename(path)} 表示 {int(stem)} 年度，但 year 寫的是 {plan.year}；"
+        f"請更正 year，或把檔案改名為 {plan.year}.yaml。 (the file name's year disagrees with year:)"))]
 
 
 def _check_period(plan: Plan) -> list[Problem]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from .errors import PlanProblems, Problem, Where
+from .errors import PlanProblems, Problem, Where, quoted
 
 MAX_DEPTH = 64
 ALLOWED_CONTROLS = {"\t", "\n", "\r"}
@@ -131,7 +131,7 @@ def uncarriable_offset(source: str, bad: str) -> int:
     return 0
 
 
-def parse(path: str, text: str) -> Node:
+def parse(path: str, text: str, notices: list[Problem] | None = None) -> Node:
     """Parse YAML text into one located node tree; refuse what plans never need."""
     text, stand_ins = _hide_separators(text)
     builder = _TreeBuilder(path, text, stand_ins)
@@ -155,6 +155,8 @@ def parse(path: str, text: str) -> Node:
             f" (YAML syntax error: {problem})"))]) from None
     if builder.problems:
         raise PlanProblems(builder.problems)
+    if notices is not None:
+        notices.extend(builder.notices)
     if builder.root is None:
         raise PlanProblems([Problem(Where(path, 1, 1), "", (
             "檔案是空的：請至少寫入 agency（機關）、year（年度）與 title（計畫名稱）。"
@@ -231,6 +233,7 @@ class _TreeBuilder:
         self.segments: list[str] = []  # the path segment of each open container
         self.problems: list[Problem] = []
         self.lines = LineIndex(text)
+        self.notices: list[Problem] = []  # warnings found while reading: they do not stop the load
 
     def where(self, event) -> Where:
         return self.lines.where(self.path, event.start_mark.index)
@@ -251,6 +254,8 @@ class _TreeBuilder:
             if event.style in (None, ">") and event.end_mark.line > event.start_mark.line:
                 value = unfold_chinese(value, self.text[event.start_mark.index:event.end_mark.index])
             node = Scalar(self.where(event), join_surrogates(self._restore_separators(value)), plain=event.style is None)
+            if event.style is None and value:
+                self._comment_after_text(event)
             self._refuse_uncarriable(node, event)
             self._add(node)
         elif isinstance(event, yaml.MappingStartEvent):
@@ -266,6 +271,23 @@ class _TreeBuilder:
                 "一個計畫檔只能有一份文件；請刪除多出的「---」與其後內容。"
                 " (only one YAML document per plan file)")))
             raise _Stop(self)
+
+    def _comment_after_text(self, event) -> None:
+        """` #` after unquoted text starts a YAML comment: 「電話 04-7772011 #3」 would lose 「#3」 unseen.
+
+        A comment written the usual way, with a space after `#` (`text  # note`), is taken as meant;
+        `#` followed at once by text (#3, #A棟) is the officer's text lost.
+        """
+        end = event.end_mark.index
+        line_end = self.text.find("\n", end)
+        rest = self.text[end:line_end if line_end >= 0 else len(self.text)]
+        comment = re.match(r"[ \t]+#(?=[^\s#])", rest)
+        if comment is None:
+            return
+        self.notices.append(Problem(self.lines.where(self.path, end + comment.end() - 1), self._field(), (
+            f"這一行文字後面的{quoted(rest.strip())}被 YAML 當成註解，不會印出；"
+            "若它是文字的一部分，請把整段文字用引號括起來，或刪掉「#」前的空白。"
+            " (a comment follows text on this line; quote the text if # belongs to it)"), severity="warning"))
 
     def _restore_separators(self, value: str) -> str:
         for stand_in, separator in self.stand_ins.items():
@@ -339,13 +361,13 @@ class _Stop(Exception):
     pass
 
 
-def load_nodes(path: str, data: bytes | None = None) -> Node:
-    """Read a plan file into its located node tree, or raise PlanProblems."""
+def load_nodes(path: str, data: bytes | None = None, notices: list[Problem] | None = None) -> Node:
+    """Read a plan file into its located node tree, or raise PlanProblems; warnings go to `notices`."""
     if data is None:
         with open(path, "rb") as handle:
             data = handle.read()
     text = read_text(path, data)
     try:
-        return parse(path, text)
+        return parse(path, text, notices)
     except _Stop as stop:
         raise PlanProblems(stop.args[0].problems) from None

@@ -307,3 +307,299 @@ def test_line_and_paragraph_separators_do_not_shift_line_numbers(write_plan):
     good = write_plan(HEAD + "goals: 第一段\u2028第二段\nyear2: 1\n", "good.yaml")
     result = run("validate", good)
     assert "good.yaml:5:1: year2:" in result.output, result.output
+
+
+# ---- 7. plan site keeps going past a plan that fails -------------------------------------------
+
+def small_plans(root: Path, agencies=("alpha", "beta", "gamma")) -> Path:
+    for agency in agencies:
+        (root / agency).mkdir(parents=True, exist_ok=True)
+        (root / agency / "103.yaml").write_text(HEAD + "goals: 提升服務品質。\n", encoding="utf-8")
+    return root
+
+
+def test_site_reports_an_unexpected_failure_and_publishes_the_rest(tmp_path, monkeypatch):
+    from pipeline import site
+    from pipeline.writers import odt
+
+    plans = small_plans(tmp_path / "plans")
+    real = odt.write
+
+    def failing(doc, path, options=None):
+        if options and options.get("agency") == "beta":
+            raise RuntimeError("writer broke")
+        return real(doc, path, options)
+
+    monkeypatch.setattr(odt, "write", failing)
+    results = list(site.build_site(str(plans), str(tmp_path / "site"), "https://example.gov.tw/", False, 1))
+    errors = {r.agency: r.error for r in results if r.error}
+    assert list(errors) == ["beta"] and "RuntimeError" in errors["beta"] and "writer broke" in errors["beta"]
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "alpha/103/index.html" in index and "gamma/103/index.html" in index and "beta/103" not in index
+    assert (tmp_path / "site" / "sitemap.html").exists() and (tmp_path / "site" / "sitemap.xml").exists()
+
+
+def test_site_survives_a_plan_deleted_while_it_runs(tmp_path):
+    from pipeline.site import build_site
+
+    plans = small_plans(tmp_path / "plans")
+    run = build_site(str(plans), str(tmp_path / "site"), None, False, 1)
+    first = next(run)
+    assert first.agency == "alpha" and first.error is None
+    (plans / "beta" / "103.yaml").unlink()
+    rest = list(run)
+    assert [r.agency for r in rest if r.error] == ["beta"] and "beta/103.yaml" in rest[0].error
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "alpha/103/index.html" in index and "gamma/103/index.html" in index
+
+
+# ---- 8. two plans mapping to one output folder are refused before anything is written ------------
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_output_folder_collisions_are_refused_before_writing(tmp_path, jobs):
+    for agency in ("a", "b"):
+        small_plans(tmp_path / "plans" / agency, agencies=("sub",))
+    result = run("build", tmp_path / "plans", "-o", tmp_path / "out", "-j", jobs)
+    assert result.exit_code == 2
+    assert "a/sub/103.yaml" in result.output and "b/sub/103.yaml" in result.output and "同一個輸出資料夾" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+# ---- 10. file-system faults: one line with the path, no partial file ----------------------------
+
+def leftovers(folder: Path) -> list[str]:
+    return [p.name for p in folder.rglob(".tmp-*")]
+
+
+def test_output_naming_a_file_where_a_folder_is_needed(tmp_path):
+    plan = small_plans(tmp_path / "plans", ("alpha",)) / "alpha" / "103.yaml"
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("keep", encoding="utf-8")
+    result = run("build", plan, "-o", blocker / "sub", "--format", "html")
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and str(blocker) in lines[0] and "Traceback" not in result.output
+    assert blocker.read_text(encoding="utf-8") == "keep"
+
+
+def test_disk_full_is_a_message_and_keeps_the_last_good_output(tmp_path, monkeypatch):
+    import tempfile
+
+    plan = small_plans(tmp_path / "plans", ("alpha",)) / "alpha" / "103.yaml"
+    out = tmp_path / "out"
+    assert run("build", plan, "-o", out, "--format", "html").exit_code == 0
+    good = (out / "plan.html").read_bytes()
+    real_mkstemp = tempfile.mkstemp
+
+    def on_a_full_disk(*args, **kwargs):  # the temporary file lives on a device that is full
+        handle, name = real_mkstemp(*args, **kwargs)
+        os.close(handle)
+        return os.open("/dev/full", os.O_WRONLY), name
+
+    monkeypatch.setattr(tempfile, "mkstemp", on_a_full_disk)
+    result = run("build", plan, "-o", out, "--format", "html", "--force")
+    assert result.exit_code == 1 and "磁碟已滿" in result.output and str(out / "plan.html") in result.output
+    assert "Traceback" not in result.output
+    assert (out / "plan.html").read_bytes() == good and leftovers(out) == []
+
+
+def test_read_only_folder_is_a_message(tmp_path, monkeypatch):
+    import errno
+    import tempfile
+
+    plan = small_plans(tmp_path / "plans", ("alpha",)) / "alpha" / "103.yaml"
+
+    def read_only(*args, dir=None, **kwargs):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), dir)
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    result = run("schema", "-o", tmp_path / "ro" / "schema.json")
+    assert result.exit_code == 1 and "唯讀" in result.output and str(tmp_path / "ro") in result.output
+    result = run("build", plan, "-o", tmp_path / "ro", "--format", "docx")
+    assert result.exit_code == 1 and "唯讀" in result.output and len(result.output.strip().splitlines()) == 1
+
+
+# ---- 11. import: every part of a .docx is under the decompression guard; no overwrite without --force
+
+def docx_with_bombed_part(tmp_path: Path, part: str) -> Path:
+    import zipfile
+
+    plan = small_plans(tmp_path / "plans", ("alpha",)) / "alpha" / "103.yaml"
+    assert run("build", plan, "-o", tmp_path / "built", "--format", "docx").exit_code == 0
+    source, bombed = tmp_path / "built" / "plan.docx", tmp_path / "bombed.docx"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(bombed, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == part:
+                data = data[:-1] + b" " * (60 * 1024 * 1024) + data[-1:]
+            new.writestr(info.filename, data)
+    assert bombed.stat().st_size < 2 * 1024 * 1024
+    return bombed
+
+
+@pytest.mark.parametrize("part", ["word/styles.xml", "word/numbering.xml", "word/footer1.xml"])
+def test_import_refuses_a_bomb_in_any_part(tmp_path, part):
+    import zipfile
+
+    if part not in zipfile.ZipFile(docx_with_bombed_part(tmp_path, "none")).namelist():
+        pytest.fail(f"the built DOCX has no {part}")
+    result = run("import", docx_with_bombed_part(tmp_path, part))
+    assert result.exit_code != 0 and "解壓後過大" in result.output
+
+
+def test_import_does_not_overwrite_without_force(tmp_path):
+    source = ROOT / "tests" / "fixtures" / "import" / "web-page.md"
+    target = tmp_path / "plan.yaml"
+    target.write_text("officer's own work\n", encoding="utf-8")
+    refused = run("import", source, "-o", target)
+    assert refused.exit_code == 2 and "--force" in refused.output
+    assert target.read_text(encoding="utf-8") == "officer's own work\n"
+    assert run("import", source, "-o", target, "--force").exit_code == 0
+    assert target.read_text(encoding="utf-8").startswith("# 由 plan import")
+
+
+# ---- 12. names and addresses -------------------------------------------------------------------
+
+def test_file_name_year_must_agree_with_year(tmp_path):
+    plan = tmp_path / "plans" / "alpha" / "104.yaml"
+    plan.parent.mkdir(parents=True)
+    plan.write_text(HEAD + "goals: 提升服務品質。\n", encoding="utf-8")
+    result = run("validate", plan)
+    assert result.exit_code == 1 and "104.yaml:2:7: year:" in result.output
+    assert "104" in result.output.split("year:", 1)[1] and "103" in result.output.split("year:", 1)[1]
+
+
+@pytest.mark.parametrize("year", ["²", "١٠٣", "１０３", "10³"])
+def test_non_ascii_digits_are_not_a_year(tmp_path, year):
+    for command in (["new", "alpha", year], ["make", "alpha", year]):
+        result = subprocess.run([PLAN, *command], capture_output=True, text=True, cwd=tmp_path, timeout=60)
+        assert result.returncode == 2 and "YEAR" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)//", "ftp://example.gov.tw/", "file:///etc/", "//example.gov.tw/",
+                                 "https://example.gov.tw/a b/", 'https://x.tw/"><script>'])
+def test_base_url_must_be_http(tmp_path, url):
+    small_plans(tmp_path / "plans", ("alpha",))
+    result = run("site", "--plans", tmp_path / "plans", "-o", tmp_path / "site", "--base-url", url)
+    assert result.exit_code == 2 and "--base-url" in result.output
+    assert not (tmp_path / "site").exists()
+
+
+def test_sitemap_urls_are_percent_encoded(tmp_path):
+    from lxml import etree
+
+    small_plans(tmp_path / "plans", ("alpha",))
+    result = run("site", "--plans", tmp_path / "plans", "-o", tmp_path / "site", "-j", "1",
+                 "--base-url", "https://www.example.gov.tw/年度計畫/")
+    assert result.exit_code == 0, result.output
+    locs = etree.parse(str(tmp_path / "site" / "sitemap.xml")).findall(".//{*}loc")
+    assert locs and all(loc.text.isascii() and " " not in loc.text for loc in locs)
+    assert "https://www.example.gov.tw/%E5%B9%B4%E5%BA%A6%E8%A8%88%E7%95%AB/alpha/103/index.html" in [l.text for l in locs]
+
+
+def test_fragment_ids_are_prefixed(tmp_path):
+    import html5lib
+
+    result = run("site", "-o", tmp_path / "site", "--fragment", "-j", "2")
+    assert result.exit_code == 0, result.output
+    fragment = (tmp_path / "site" / "keelung-cec" / "105" / "fragment.html").read_text(encoding="utf-8")
+    tree = html5lib.parse(fragment, namespaceHTMLElements=False)
+    ids = [e.get("id") for e in tree.iter() if e.get("id")]
+    assert ids and all(i.startswith("plan-fragment-") for i in ids)
+    targets = [e.get("href")[1:] for e in tree.iter("a") if (e.get("href") or "").startswith("#")]
+    assert targets and set(targets) <= set(ids)
+    labelled = [r for e in tree.iter() for r in (e.get("aria-labelledby") or "").split()]
+    assert labelled and set(labelled) <= set(ids)
+
+
+# ---- 13. two officers' traps that lose text silently -------------------------------------------
+
+def test_comment_after_text_warns(write_plan):
+    path = write_plan(HEAD + "goals: 聯絡電話 04-7772011 #3\ntargets: 全體同仁  # 這是註解\n")
+    result = run("validate", path)
+    assert result.exit_code == 0
+    assert "plan.yaml:4:24: goals: 警告 warning:" in result.output and "「#3」" in result.output
+    assert "targets" not in result.output  # a comment written the usual way, `# note`, is meant
+    assert run("validate", "--strict", path).exit_code == 1
+
+
+def test_label_typed_into_text_warns_and_fmt_strips_it(write_plan, tmp_path):
+    source = (HEAD + "goals:\n  items:\n    - （二）縮短時間\n    - 1. 簡化流程\n    - text: '一、 加強宣導'\n"
+              "    - 1.5 億元預算執行\n    - label: 甲、\n      text: 甲、自訂編號\n")
+    path = write_plan(source)
+    result = run("validate", path)
+    assert result.exit_code == 0
+    warned = [line for line in result.output.splitlines() if "自動編號" in line]
+    assert [w.split(": ")[1] for w in warned] == ["goals.items[0].text", "goals.items[1].text", "goals.items[2].text"]
+    assert run("fmt", path).exit_code == 0
+    fixed = Path(path).read_text(encoding="utf-8")
+    assert "- 縮短時間" in fixed and "- 簡化流程" in fixed and "text: '加強宣導'" in fixed
+    assert "1.5 億元預算執行" in fixed and "text: 甲、自訂編號" in fixed
+    built = run("build", path, "--format", "html", "-o", tmp_path / "out")
+    page = (tmp_path / "out" / "plan.html").read_text(encoding="utf-8")
+    assert "（二）縮短時間" not in page and "縮短時間" in page
+
+
+# ---- 12. Content-Security-Policy: every page carries one, and works under it in Chromium ---------
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("csp") / "site"
+    result = subprocess.run([PLAN, "site", "-o", out, "-j", "2"], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from conftest import needs_tool
+
+    executable = needs_tool("chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=[
+            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
+        yield browser
+        browser.close()
+
+
+VIOLATIONS = """window.__violations = [];
+document.addEventListener('securitypolicyviolation', e => window.__violations.push(e.violatedDirective + ' ' + e.sample));"""
+
+
+def visit(browser, path: Path):
+    page = browser.new_page()
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+    page.add_init_script(VIOLATIONS)
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    return page, console
+
+
+@pytest.mark.parametrize("name", ["index.html", "sitemap.html", "keelung-cec/105/index.html",
+                                  "fengshan-hr1/97/index.html", "kaohsiung-cec/104/diff.html"])
+def test_pages_work_under_their_content_security_policy(built_site, chromium, name):
+    page, console = visit(chromium, built_site / name)
+    policy = page.evaluate("document.querySelector('meta[http-equiv=Content-Security-Policy]').content")
+    assert "default-src 'none'" in policy and "script-src" not in policy and "'unsafe-inline'" not in policy
+    assert page.evaluate("window.__violations") == [] and not [c for c in console if "Content Security Policy" in c]
+    # the page's own styles applied: the skip link is moved out of sight until focused
+    assert page.evaluate("getComputedStyle(document.querySelector('.skip-link')).position") == "absolute"
+    if "keelung" in name:  # style attributes on form rows are allowed by their hashes
+        depths = page.evaluate("[...document.querySelectorAll('[style]')].map(e => getComputedStyle(e).getPropertyValue('--depth'))")
+        assert depths and all(d.strip() for d in depths)
+
+
+def test_the_policy_refuses_what_the_page_did_not_bring(built_site, chromium, tmp_path):
+    source = (built_site / "keelung-cec" / "105" / "index.html").read_text(encoding="utf-8")
+    injected = source.replace("</main>", '<p id="x" style="color: red">x</p><script>window.ran = 1</script>'
+                              '<style>body { color: red }</style></main>', 1)
+    assert injected != source
+    (tmp_path / "page.html").write_text(injected, encoding="utf-8")
+    page, console = visit(chromium, tmp_path / "page.html")
+    assert page.evaluate("window.ran") is None
+    directives = " ".join(page.evaluate("window.__violations"))
+    assert "script-src" in directives and "style-src" in directives
+    assert page.evaluate("getComputedStyle(document.getElementById('x')).color") != "rgb(255, 0, 0)"

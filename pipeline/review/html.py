@@ -5,7 +5,7 @@ from markupsafe import Markup, escape
 
 from ..diff import Review
 from ..files import write_atomic
-from ..writers.html import environment, template_faults, template_folders
+from ..writers.html import environment, template_faults, template_folders, with_security_policy
 from . import KIND_NAMES
 
 
@@ -27,7 +27,7 @@ def render(review: Review, folders: list[str] | None = None, site: dict | None =
     env = environment(folders or template_folders())
     env.filters["redline"] = redline_html
     with template_faults():
-        return env.get_template("review.html.j2").render(review=review, kinds=KIND_NAMES, site=site)
+        return with_security_policy(env.get_template("review.html.j2").render(review=review, kinds=KIND_NAMES, site=site))
 
 
 def write(review: Review, path: str, options: dict | None = None) -> None:

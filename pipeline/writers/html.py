@@ -100,7 +100,45 @@ def render(doc: Document, folders: list[str] | None = None, site: dict | None = 
     env = environment(folders or template_folders())
     with template_faults():
         scoped = scope_css(env.loader.get_source(env, "plan.css")[0], ".plan-fragment") if fragment else ""
-        return env.get_template("plan.html.j2").render(doc=doc, site=site, fragment=fragment, scoped_css=scoped)
+        page = env.get_template("plan.html.j2").render(doc=doc, site=site, fragment=fragment, scoped_css=scoped)
+    return prefix_ids(page, FRAGMENT_PREFIX) if fragment else with_security_policy(page)
+
+
+FRAGMENT_PREFIX = "plan-fragment-"
+_REFERENCES = re.compile(r'(\s(?:id|for|headers|aria-labelledby|aria-describedby|aria-controls)=")([^"]*)(")|(\shref="#)([^"]*)(")')
+
+
+def prefix_ids(page: str, prefix: str) -> str:
+    """Every id of a fragment, and every reference to one, prefixed: pasted into a host page, none can clash."""
+    def prefixed(match: re.Match) -> str:
+        if match.group(1):
+            ids = " ".join(prefix + name for name in match.group(2).split())
+            return f"{match.group(1)}{ids}{match.group(3)}"
+        return f"{match.group(4)}{prefix}{match.group(5)}{match.group(6)}" if match.group(5) else match.group(0)
+    return _REFERENCES.sub(prefixed, page)
+
+
+def with_security_policy(page: str) -> str:
+    """The page with a Content-Security-Policy that allows exactly its own styles and nothing else.
+
+    No script may run, nothing is fetched from elsewhere; each <style> block and each style attribute
+    the page carries is allowed by its SHA-256 hash, so an injected style or script is refused.
+    """
+    import base64
+    import hashlib
+    from html import unescape
+
+    def source(text: str) -> str:
+        return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+    blocks = re.findall(r"<style>(.*?)</style>", page, flags=re.S)
+    attributes = sorted({unescape(v) for v in re.findall(r'\sstyle="([^"]*)"', page)})
+    styles = " ".join(dict.fromkeys(source(t) for t in blocks + attributes))
+    hashes_of_attributes = " 'unsafe-hashes'" if attributes else ""
+    policy = (f"default-src 'none'; style-src {styles}{hashes_of_attributes}; "
+              "img-src 'self' data:; base-uri 'none'; form-action 'none'")
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    return page.replace('<meta charset="utf-8">', f'<meta charset="utf-8">\n{meta}', 1)
 
 
 @contextmanager
