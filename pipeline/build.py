@@ -193,16 +193,49 @@ def _read(path: str) -> str | None:
 
 
 def in_parallel(function, items: list, workers: int):
-    """function(item) for each item, in worker processes when there are several; yields results as they end."""
+    """function(item) for each item, in worker processes when there are several; yields results as they end.
+
+    Interrupted (Ctrl-C, SIGTERM, or the caller stops reading), the work not yet started is dropped
+    and the workers are ended at once with SIGTERM, on which each ends its own LibreOffice and
+    removes its temporary files; outputs are only ever renamed into place whole.
+    """
     if workers <= 1 or len(items) <= 1:
         for item in items:
             yield function(item)
         return
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    import multiprocessing
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for future in as_completed([pool.submit(function, item) for item in items]):
-            yield future.result()
+    pool = multiprocessing.Pool(processes=min(workers, len(items)), initializer=_worker_signals)
+    finished = False
+    try:
+        yield from pool.imap_unordered(function, items)
+        finished = True
+    finally:
+        if finished:
+            pool.close()
+        else:
+            pool.terminate()
+        pool.join()
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised as an interrupt so that the same cleanup runs as for Ctrl-C."""
+
+
+def raise_on_terminate(*_) -> None:
+    raise Terminated()
+
+
+def _worker_signals() -> None:
+    """In a worker: Ctrl-C is the main process's to handle; SIGTERM unwinds (ending LibreOffice, removing temporaries)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_worker)
+
+
+def _exit_worker(*_) -> None:
+    raise SystemExit(143)  # unwinds every `finally` and except-BaseException cleanup; ends the worker quietly
 
 
 def run_jobs(jobs: list[Job], workers: int):

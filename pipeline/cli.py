@@ -26,6 +26,11 @@ class _Commands(click.Group):
     """The command group; the one place where errors become a message and an exit code."""
 
     def invoke(self, ctx):
+        import signal
+
+        from .build import Terminated, raise_on_terminate
+
+        signal.signal(signal.SIGTERM, raise_on_terminate)  # SIGTERM unwinds like Ctrl-C: workers and LibreOffice end
         try:
             return super().invoke(ctx)
         except PlanError as error:
@@ -35,9 +40,9 @@ class _Commands(click.Group):
 
             click.echo(fault_message(exc, exc.filename or ""), err=True)
             sys.exit(1)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as interrupt:
             click.echo("已中斷；先前完成的輸出都保留著。 (interrupted)", err=True)
-            sys.exit(130)
+            sys.exit(143 if isinstance(interrupt, Terminated) else 130)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
