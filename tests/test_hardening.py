@@ -603,3 +603,33 @@ def test_the_policy_refuses_what_the_page_did_not_bring(built_site, chromium, tm
     directives = " ".join(page.evaluate("window.__violations"))
     assert "script-src" in directives and "style-src" in directives
     assert page.evaluate("getComputedStyle(document.getElementById('x')).color") != "rgb(255, 0, 0)"
+
+
+# ---- 14. plan diff: candidate filtering changes no result -----------------------------------------
+
+def reviews_with_and_without_filtering(old_doc, new_doc, monkeypatch):
+    from pipeline import diff
+
+    filtered = [c.as_json() for c in diff.compare(old_doc, new_doc).changes]
+    monkeypatch.setattr(diff, "CANDIDATES", 10 ** 9)  # every unit compared with every other, as before
+    exhaustive = [c.as_json() for c in diff.compare(old_doc, new_doc).changes]
+    return filtered, exhaustive
+
+
+@pytest.mark.parametrize("case", ["seed 103 → 104", "5 x 103 with edits", "unrelated 300 items"])
+def test_candidate_filtering_finds_what_comparing_everything_finds(case, monkeypatch):
+    sys.path.insert(0, str(ROOT / "bench"))
+    from diff_bench import edited, enlarged, unrelated
+
+    from pipeline.loader import load_plan
+    from pipeline.tree import build_document
+
+    if case.startswith("seed"):
+        old, new = (load_plan(str(ROOT / f"plans/kaohsiung-cec/{y}.yaml")) for y in (103, 104))
+    elif case.startswith("5 x"):
+        old = enlarged(5)
+        new = edited(old)
+    else:
+        old, new = unrelated(300, 1), unrelated(300, 2)
+    filtered, exhaustive = reviews_with_and_without_filtering(build_document(old), build_document(new), monkeypatch)
+    assert filtered == exhaustive and filtered
