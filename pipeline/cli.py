@@ -30,7 +30,10 @@ class _Commands(click.Group):
 
         from .build import Terminated, raise_on_terminate
 
-        signal.signal(signal.SIGTERM, raise_on_terminate)  # SIGTERM unwinds like Ctrl-C: workers and LibreOffice end
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, raise_on_terminate)  # SIGTERM unwinds like Ctrl-C: workers and LibreOffice end
         try:
             return super().invoke(ctx)
         except PlanError as error:
