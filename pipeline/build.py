@@ -125,6 +125,9 @@ def run_job(job: Job) -> Outcome:
     except OSError as exc:
         return Outcome(job, error=f"{exc.filename or job.plan}: 無法讀取或寫入：{exc.strerror}。 ({exc.strerror})",
                        exit_code=1)
+    except Exception as exc:  # noqa: BLE001 — one plan's failure must not stop the others being built
+        return Outcome(job, error=(f"{job.plan}: 建置時發生未預期的錯誤（{type(exc).__name__}: {exc}），已略過這份計畫；"
+                                   "請回報這個錯誤。 (unexpected error; plan skipped)"), exit_code=1)
 
 
 def _run(job: Job) -> Outcome:

@@ -249,7 +249,9 @@ def diff(old: str, new: str, formats: str, out: str | None) -> None:
 
                 click.echo(render(review, colour=sys.stdout.isatty()), nl=False)
             else:
-                click.echo(to_json(review), nl=False)
+                from .errors import json_for_terminal
+
+                click.echo(json_for_terminal(to_json(review)), nl=False)
             continue
         target = _target(out, fmt, len(chosen) > 1)
         try:

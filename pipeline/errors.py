@@ -48,6 +48,11 @@ def printable(text: str, keep_newlines: bool = False) -> str:
     return _UNPRINTABLE.sub(shown, text)
 
 
+def json_for_terminal(text: str) -> str:
+    """JSON text with controls, bidi and zero-width characters written as \\uXXXX escapes: the same data, safe to show."""
+    return _UNPRINTABLE.sub(lambda m: "\n" if m.group(0) == "\n" else f"\\u{ord(m.group(0)):04x}", text)
+
+
 QUOTE_LIMIT = 60
 
 

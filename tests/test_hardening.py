@@ -633,3 +633,31 @@ def test_candidate_filtering_finds_what_comparing_everything_finds(case, monkeyp
         old, new = unrelated(300, 1), unrelated(300, 2)
     filtered, exhaustive = reviews_with_and_without_filtering(build_document(old), build_document(new), monkeypatch)
     assert filtered == exhaustive and filtered
+
+
+def test_json_review_on_standard_output_escapes_invisible_characters(write_plan):
+    import json
+
+    old = write_plan(HEAD + "goals: 提升服務品質。\n", "a.yaml")
+    new = write_plan(HEAD + 'goals: "提升\\u202e服務品質。"\n', "b.yaml")
+    result = run("diff", old, new, "--format", "json")
+    assert result.exit_code == 0 and "\u202e" not in result.output and "\\u202e" in result.output
+    assert json.loads(result.output)["changes"][0]["new"] == "提升\u202e服務品質。"
+
+
+def test_build_keeps_going_past_an_unexpected_failure(tmp_path, monkeypatch):
+    from pipeline.writers import html as html_writer
+
+    plans = small_plans(tmp_path / "plans")
+    real = html_writer.write
+
+    def failing(doc, path, options=None):
+        if options and options.get("agency") == "beta":
+            raise RuntimeError("writer broke")
+        return real(doc, path, options)
+
+    monkeypatch.setattr(html_writer, "write", failing)
+    result = run("build", plans, "-o", tmp_path / "out", "--format", "html", "-j", "1")
+    assert result.exit_code == 1 and "RuntimeError" in result.output and "Traceback" not in result.output
+    assert (tmp_path / "out" / "alpha" / "103" / "plan.html").exists()
+    assert (tmp_path / "out" / "gamma" / "103" / "plan.html").exists()
