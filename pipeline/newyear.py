@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from .errors import UsageError
-from .files import write_atomic
+from .files import inside, outside_message, write_atomic
 from .loader import load_plan
 from .rocdate import RocDate
 
@@ -88,5 +88,7 @@ def new_plan(agency: str, year: int, plans_dir: str = "plans", force: bool = Fal
     if target.exists() and not force:
         raise UsageError(f"{target}: 已經存在，不會覆蓋；要重新產生請加 --force。 (plan exists; use --force)")
     source = latest_earlier(agency, year, plans_dir)
+    if not inside(plans_dir, str(source)):
+        raise UsageError(outside_message(str(source), plans_dir))
     write_atomic(str(target), draft(source, year).encode("utf-8"))
     return source, target

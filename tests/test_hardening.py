@@ -661,3 +661,14 @@ def test_build_keeps_going_past_an_unexpected_failure(tmp_path, monkeypatch):
     assert result.exit_code == 1 and "RuntimeError" in result.output and "Traceback" not in result.output
     assert (tmp_path / "out" / "alpha" / "103" / "plan.html").exists()
     assert (tmp_path / "out" / "gamma" / "103" / "plan.html").exists()
+
+
+def test_plan_new_and_make_do_not_follow_a_link_out_of_the_plans_tree(tmp_path):
+    secret = tmp_path / "elsewhere.yaml"
+    secret.write_text(HEAD + "goals: 不該被讀到的內容。\n", encoding="utf-8")
+    (tmp_path / "plans" / "alpha").mkdir(parents=True)
+    (tmp_path / "plans" / "alpha" / "103.yaml").symlink_to(secret)
+    for command in (["new", "alpha", "104"], ["make", "alpha", "103"]):
+        result = subprocess.run([PLAN, *command], capture_output=True, text=True, cwd=tmp_path, timeout=60)
+        assert result.returncode == 2 and "符號連結" in result.stderr, result.stderr
+    assert not (tmp_path / "plans" / "alpha" / "104.yaml").exists() and not (tmp_path / "build").exists()
