@@ -1,7 +1,7 @@
 """Fuzz: every string field drawn from the whole of Unicode (controls, surrogates, noncharacters, bidi,
 astral, private use). For each generated plan file, `plan validate` either refuses it with a position,
 or every writer produces files that parse: DOCX and ODT parts with lxml, HTML with an HTML5 parser
-(html5lib, strict), the PDF with pdfinfo (a few examples only: LibreOffice is slow).
+(html5lib, strict), the review's DOCX, tracked DOCX, HTML and JSON likewise, the PDF with pdfinfo (a few examples only: LibreOffice is slow).
 """
 import json
 import subprocess
@@ -13,9 +13,11 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from conftest import needs_tool
+from conftest import ROOT, needs_tool
+from pipeline.diff import compare
 from pipeline.errors import PlanProblems
 from pipeline.loader import load_plan
+from pipeline.review import write as write_review
 from pipeline.tree import build_document
 from pipeline.writers import docx, html, odt, pdf
 
@@ -151,6 +153,16 @@ def test_any_unicode_is_refused_with_a_position_or_builds_files_that_parse(tmp_p
     assert_parts_parse(tmp_path / "plan.odt")
     assert_html_parses(tmp_path / "plan.html")
     assert_html_parses(tmp_path / "fragment.html", fragment=True)
+    # the review writers too: last year's plan (a seed) against this one, and the plan against itself edited
+    last_year = build_document(load_plan(str(ROOT / "plans" / "kaohsiung-cec" / "103.yaml")))
+    review = compare(last_year, doc, "103", "fuzz")
+    for fmt, name in (("docx", "diff.docx"), ("tracked", "diff.tracked.docx"), ("html", "diff.html"),
+                      ("json", "diff.json")):
+        write_review(review, fmt, str(tmp_path / name))
+    assert_parts_parse(tmp_path / "diff.docx")
+    assert_parts_parse(tmp_path / "diff.tracked.docx")
+    assert_html_parses(tmp_path / "diff.html")
+    assert json.loads((tmp_path / "diff.json").read_text(encoding="utf-8"))["changes"]
 
 
 def test_the_strategy_reaches_both_outcomes(tmp_path):
