@@ -15,12 +15,42 @@ from .cliwords import PlanGroup
 from .errors import PlanError, PlanProblems
 
 
+STDIN = "-"  # as an input: read standard input; as -o: write to standard output (as pandoc does)
+
+
 def _fail(error: PlanError) -> None:
-    click.echo(str(error), err=True)
+    from .errors import printable
+
+    click.echo(printable(str(error), keep_newlines=True), err=True)
     sys.exit(error.exit_code)
 
 
-@click.group(cls=PlanGroup, context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(PlanGroup):
+    """The command group; the one place where errors become a message and an exit code."""
+
+    def invoke(self, ctx):
+        import signal
+        import threading
+
+        from .build import Terminated, raise_on_terminate
+
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, raise_on_terminate)  # SIGTERM unwinds like Ctrl-C: workers and LibreOffice end
+        try:
+            return super().invoke(ctx)
+        except PlanError as error:
+            _fail(error)
+        except OSError as exc:  # a file-system fault outside the writers: one line with the path
+            from .files import fault_message
+
+            click.echo(fault_message(exc, exc.filename or ""), err=True)
+            sys.exit(1)
+        except KeyboardInterrupt as interrupt:
+            click.echo("已中斷；先前完成的輸出都保留著。 (interrupted)", err=True)
+            sys.exit(143 if isinstance(interrupt, Terminated) else 130)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="pipeline", prog_name="plan", message="%(prog)s %(version)s",
                       help="顯示版本後結束。 Show the version and exit.")
 def main() -> None:
@@ -39,7 +69,7 @@ def validate(files: tuple[str, ...], strict: bool) -> None:
     warned = 0
     for path in files:
         try:
-            plan = load_plan(path, _read(path))
+            plan = load_plan(_name(path), _read(path))
         except PlanProblems as problems:
             click.echo(str(problems), err=True)
             failed.append(path)
@@ -75,13 +105,16 @@ def fmt(files: tuple[str, ...], check: bool) -> None:
     for path in files:
         data = _read(path)
         try:
-            plan = load_plan(path, data)
+            plan = load_plan(_name(path), data)
         except PlanProblems as problems:
             click.echo(str(problems), err=True)
             failed = True
             continue
         text = data.decode("utf-8-sig")
         fixed = fix_source(text, plan)
+        if path == STDIN and not check:
+            click.echo(fixed, nl=False)
+            continue
         if fixed == text:
             continue
         changed = True
@@ -103,7 +136,7 @@ def schema(output: str | None) -> None:
     from .schema import json_schema
 
     text = json.dumps(json_schema(Plan, "年度計畫 plan"), ensure_ascii=False, indent=2) + "\n"
-    if output:
+    if output and output != STDIN:
         from .files import write_atomic
 
         write_atomic(output, text.encode("utf-8"))
@@ -137,12 +170,41 @@ def build(paths: tuple[str, ...], out: str | None, formats: str, workers: int | 
     from .build import jobs_for, run_jobs
     from .writers import FORMATS
 
-    try:
-        jobs = jobs_for(list(paths), out, _formats(formats, FORMATS), force)
-    except PlanError as error:
-        _fail(error)
+    chosen = _formats(formats, FORMATS)
+    if STDIN in paths or out == STDIN:
+        sys.exit(_build_stream(paths, out, chosen))
+    jobs = jobs_for(list(paths), out, chosen, force)
     workers = workers or min(len(jobs), os.cpu_count() or 1)
     sys.exit(_report(run_jobs(jobs, workers), len(jobs)))
+
+
+def _build_stream(paths: tuple[str, ...], out: str | None, formats: tuple[str, ...]) -> int:
+    """`plan build - ...` reads the plan from standard input; `-o -` writes one format to standard output."""
+    import os
+    import tempfile
+
+    from .build import Job, run_job
+    from .errors import UsageError
+
+    if len(paths) != 1:
+        raise UsageError("讀標準輸入（-）時只能給一份計畫。 (- must be the only input)")
+    if out == STDIN and len(formats) != 1:
+        raise UsageError("輸出到標準輸出（-o -）時只能選一種格式，例如 --format html。 (-o - needs one format)")
+    data = _read(paths[0]) if paths[0] == STDIN else None
+    with tempfile.TemporaryDirectory(prefix="plan-build-") as work:
+        folder = work if out == STDIN else (out or "build")
+        outcome = run_job(Job(_name(paths[0]), folder, formats, None, True, data))
+        if outcome.error:
+            click.echo(outcome.error, err=True)
+            return outcome.exit_code
+        if out == STDIN:
+            with open(os.path.join(work, f"plan.{formats[0]}"), "rb") as handle:
+                sys.stdout.buffer.write(handle.read())
+            sys.stdout.flush()
+        else:
+            for path in outcome.written:
+                click.echo(f"已寫入 wrote {path}", err=True)
+    return 0
 
 
 @main.command(name="make")
@@ -156,10 +218,7 @@ def make_plan(agency: str, year: str, out: str) -> None:
 
     from .build import Job, plan_file, run_jobs
 
-    try:
-        path = plan_file(agency, year)
-    except PlanError as error:
-        _fail(error)
+    path = plan_file(agency, year)
     folder = os.path.join(out, agency, str(int(year)))
     code = _report(run_jobs([Job(path, folder, ("docx", "html"), agency)], 1), 1)
     previous = os.path.join("plans", agency, f"{int(year) - 1}.yaml")
@@ -193,14 +252,23 @@ def diff(old: str, new: str, formats: str, out: str | None, exit_code: bool) -> 
     chosen = _formats(formats, FORMATS)
     review = _review(old, new)
 
+    if out == STDIN and len(chosen) != 1:
+        from .errors import UsageError
+
+        raise UsageError("輸出到標準輸出（-o -）時只能選一種格式。 (-o - needs one format)")
     for fmt in chosen:
-        if out is None and fmt in ("text", "json"):
+        if out == STDIN and fmt not in ("text", "json"):
+            _write_to_stdout(lambda target: write(review, fmt, target), fmt)
+            continue
+        if out in (None, STDIN) and fmt in ("text", "json"):
             if fmt == "text":
                 from .review.text import render
 
                 click.echo(render(review, colour=sys.stdout.isatty()), nl=False)
             else:
-                click.echo(to_json(review), nl=False)
+                from .errors import json_for_terminal
+
+                click.echo(json_for_terminal(to_json(review)), nl=False)
             continue
         target = _target(out, fmt, len(chosen) > 1)
         try:
@@ -220,10 +288,22 @@ def _review(old: str, new: str):
     documents = []
     for path in (old, new):
         try:
-            documents.append(build_document(load_plan(path, _read(path))))
+            documents.append(build_document(load_plan(_name(path), _read(path))))
         except PlanProblems as problems:
             _fail(problems)
     return compare(documents[0], documents[1], old, new)
+
+
+def _write_to_stdout(write_to, suffix: str) -> None:
+    """Run a writer into a temporary file and copy its bytes to standard output."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="plan-out-") as work:
+        target = f"{work}/out.{suffix}"
+        write_to(target)
+        with open(target, "rb") as handle:
+            sys.stdout.buffer.write(handle.read())
+        sys.stdout.flush()
 
 
 def _target(out: str | None, fmt: str, several: bool) -> str:
@@ -241,14 +321,14 @@ def _target(out: str | None, fmt: str, several: bool) -> str:
 @click.option("--force", is_flag=True, help="覆蓋已存在的計畫檔。 Overwrite an existing plan.")
 def new_year(agency: str, year: str, force: bool) -> None:
     """依該機關最近一年的計畫，產生 plans/AGENCY/YEAR.yaml 草稿（年度與日期順延）。"""
-    from .build import SLUG
+    from .build import ROC_YEAR, SLUG
     from .errors import UsageError
     from .newyear import new_plan
 
     try:
         if not SLUG.match(agency):
             raise UsageError(f"機關代號「{agency}」只能用小寫英文字母、數字與連字號。 (AGENCY must be a slug)")
-        if not year.isdigit():
+        if not ROC_YEAR.fullmatch(year):
             raise UsageError(f"YEAR「{year}」不是民國年（例如 104）。 (YEAR must be an ROC year)")
         source, target, checks = new_plan(agency, int(year), force=force)
     except PlanError as error:
@@ -338,17 +418,22 @@ def _interrupt(signum, frame):
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="寫成 YAML 檔（預設印出）。")
 @click.option("--report", is_flag=True, help="列出辨識到的結構，以及保留為一般文字的部分。")
 @click.option("--year", type=click.IntRange(1, 999), help="計畫年度（民國年），原文沒有寫年度時指定。 ROC year, when the text has none.")
-def import_plan(source: str, out: str | None, report: bool, year: int | None) -> None:
+@click.option("--force", is_flag=True, help="覆蓋已存在的輸出檔。 Overwrite an existing file.")
+def import_plan(source: str, out: str | None, report: bool, year: int | None, force: bool) -> None:
     """由既有的計畫（.docx，或由 PDF、網頁取出的 .txt／.md）產生計畫 YAML。"""
     from .importer import import_file, to_yaml_with_notes
     from .loader import load_plan
 
-    try:
-        imported = import_file(source, year)
-        text = to_yaml_with_notes(imported, source)
-        load_plan(out or "imported.yaml", text.encode("utf-8"))  # what is written must load
-    except PlanError as error:
-        _fail(error)
+    import os
+
+    from .errors import UsageError
+
+    out = None if out == STDIN else out
+    if out and os.path.lexists(out) and not force:
+        raise UsageError(f"{out}: 已經存在，不會覆蓋；要取代它請加 --force。 (file exists; use --force)")
+    imported = import_file(source, year, _read(source) if source == STDIN else None)
+    text = to_yaml_with_notes(imported, _name(source))
+    load_plan(out or "imported.yaml", text.encode("utf-8"))  # what is written must load
     if report:
         for line in imported.report:
             click.echo(f"辨識 recognised: {line}", err=True)
@@ -391,9 +476,16 @@ class _NoBar:
         pass
 
 
+def _name(path: str) -> str:
+    """How an input is named in messages: standard input is <stdin>."""
+    return "<stdin>" if path == STDIN else path
+
+
 def _read(path: str) -> bytes:
     from .errors import UsageError
 
+    if path == STDIN:
+        return sys.stdin.buffer.read()
     try:
         with open(path, "rb") as handle:
             return handle.read()

@@ -219,6 +219,8 @@ class Plan(Located):
 
     source: str = field(default="", repr=False, compare=False, metadata={"internal": True})
     order: list[str] = field(default_factory=list, repr=False, metadata={"internal": True})
+    notices: list = field(default_factory=list, repr=False, compare=False,
+                          metadata={"internal": True})  # warnings from reading the file (pipeline/source.py)
 
     def ordered_sections(self) -> list[tuple[str, Section]]:
         """(key, section) in the order the officer wrote them; extra sections expand in place."""

@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 from .errors import UsageError
-from .files import write_atomic
+from .files import inside, outside_message, write_atomic
 from .loader import load_plan
 from .rocdate import RocDate
 
@@ -146,6 +146,8 @@ def new_plan(agency: str, year: int, plans_dir: str = "plans", force: bool = Fal
     if target.exists() and not force:
         raise UsageError(f"{target}: 已經存在，不會覆蓋；要重新產生請加 --force。 (plan exists; use --force)")
     source = latest_earlier(agency, year, plans_dir)
+    if not inside(plans_dir, str(source)):
+        raise UsageError(outside_message(str(source), plans_dir))
     text, checks = draft(source, year)
     write_atomic(str(target), text.encode("utf-8"))
     return source, target, checks

@@ -14,7 +14,7 @@ import typing
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .errors import Problem, Where
+from .errors import Problem, Where, quoted
 from .rocdate import DateFormatError, RocDate, parse_roc_date
 from .source import Mapping, Node, Scalar, Sequence
 
@@ -101,7 +101,7 @@ class Converter:
         except DateFormatError as exc:
             self.error(node.where, path, f"{exc}。 (invalid date)")
         except ValueError:
-            self.error(node.where, path, f"「{node.text}」不是{expected}。 (expected {english})")
+            self.error(node.where, path, f"{quoted(node.text)}不是{expected}。 (expected {english})")
         return MISSING
 
     def _lines(self, node: Node, path: str):
@@ -137,7 +137,7 @@ class Converter:
             return value
         if value not in choices:
             listed = "、".join(str(c) for c in choices)
-            self.error(node.where, path, f"「{value}」不是可用的選項；請從這些選一個：{listed}。 (one of: {listed})")
+            self.error(node.where, path, f"{quoted(value)}不是可用的選項；請從這些選一個：{listed}。 (one of: {listed})")
             return MISSING
         return value
 
@@ -213,7 +213,7 @@ def _kind(node: Node) -> str:
         return "一組欄位"
     if isinstance(node, Sequence):
         return "清單"
-    return f"文字「{node.text}」"
+    return f"文字{quoted(node.text)}"
 
 
 def _to_int(text: str) -> int:

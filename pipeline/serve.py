@@ -236,7 +236,9 @@ def with_bar(page: str, preview: Preview, current: str) -> str:
     start = re.search(r"<body[^>]*>\s*(<a class=\"skip-link\"[^>]*>.*?</a>)?", page, re.S)
     page = page[:start.end()] + bar(preview, current) + page[start.end():]
     end = page.rfind("</body>")
-    return page[:end] + script + page[end:]
+    from .writers.html import with_security_policy
+
+    return with_security_policy(page[:end] + script + page[end:])
 
 
 def layout_page(preview: Preview) -> str:

@@ -252,7 +252,22 @@ def period_text(period: Period) -> str:
     months = (period.end.year - period.start.year) * 12 + period.end.month - period.start.month + 1
     whole_year = period.start.month == 1 and period.start.day == 1 and period.end.month == 12 and period.end.day == 31
     length = f"{months // 12} 年" if whole_year or months % 12 == 0 and months else f"{months} 個月"
-    return clean(period.wording.format(start=period.start, end=period.end, length=length))
+    return clean(fill_wording(period.wording, {"start": str(period.start), "end": str(period.end), "length": length}))
+
+
+WORDING_PLACEHOLDERS = ("start", "end", "length")
+_PLACEHOLDER = re.compile(r"\{(" + "|".join(WORDING_PLACEHOLDERS) + r")\}")
+
+
+def fill_wording(wording: str, values: dict[str, str]) -> str:
+    """The officer's wording with {start} {end} {length} replaced literally; the text is never a format string."""
+    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], wording)
+
+
+def wording_problems(wording: str) -> list[tuple[int, str]]:
+    """(offset, piece) of every brace in a wording that is not one of the placeholders."""
+    rest = _PLACEHOLDER.sub(lambda m: "\0" * len(m.group(0)), wording)
+    return [(m.start(), m.group(0)) for m in re.finditer(r"\{[^{}\n]{0,20}\}?|\}", rest)]
 
 
 def _points_inline(item: Item) -> str | None:
