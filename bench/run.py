@@ -1,15 +1,19 @@
-"""`make bench`: whole-process timings of `plan build` beside pandoc on the same plans.
+"""`make bench`: each command a user waits on, timed beside what they would otherwise use.
 
-Not a test: it prints medians and ratios. Every build is forced (--force), so nothing is skipped as
-unchanged. pandoc gets each plan as Markdown (bench/plan_markdown.py) and runs twice per plan, once
-for DOCX and once for standalone HTML, which is what one `plan build --format docx,html` produces.
+Not a test: it prints medians and ratios, never fails on a time. Every pair of commands runs
+alternately (ours first, then the peer's first), several times; the ratio is the median of the
+ratios of each pair, so that a busy moment of the machine weighs on both sides alike.
 
-Targets:
-  one plan, docx+html in one `plan build`        <= 1.00 x pandoc's two runs
-  200 plans, `plan build -j 2` on two processes   <= 0.33 x pandoc's 400 runs on two processes
-  diff of two plans 20 x kaohsiung-cec 103        <= 1 s and <= 0.10 x difflib over the whole texts,
-                                                  growing close to linearly (1x, 5x, 20x shown)
-  diff of two unrelated plans, 1,000 and 3,000 items   growing close to linearly with the items
+Rows (the targets of issue 13):
+  one plan, docx+html, whole process     <= 0.75 x pandoc md->docx + md->html
+  20 plans with PDF                      <= 1.00 x one `soffice --convert-to pdf` call over the same 20 DOCX
+  one plan with PDF                      (shown beside one soffice call over its DOCX)
+  `plan site` of 1000 plans, no change   <= 1 s   (peer: `plan build` no-op of the same plans)
+  `plan build` no-op of 1000 plans       <= 5 x   `find` + stat of the same files
+  `plan diff` at 10x and 100x            <= 0.02 x difflib over the whole texts (half the 0.04 x
+                                            measured before), growing linearly with the size
+
+BENCH_RUNS (pairs, default 7), BENCH_PLANS (default 1000) and BENCH_PDF_PLANS (default 20) change the sizes.
 """
 from __future__ import annotations
 
@@ -20,126 +24,174 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from plan_markdown import to_markdown  # noqa: E402
-from pipeline.loader import load_plan  # noqa: E402
-from pipeline.tree import build_document  # noqa: E402
-
 PLAN = str(ROOT / ".venv" / "bin" / "plan")
 SEEDS = [("kaohsiung-cec", 103), ("keelung-cec", 105), ("fengshan-hr1", 97)]
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
-FOLDER_PLANS = int(os.environ.get("BENCH_PLANS", "200"))
+MANY = int(os.environ.get("BENCH_PLANS", "1000"))
+PDF_PLANS = int(os.environ.get("BENCH_PDF_PLANS", "20"))
+ENV = dict(os.environ)  # as the user runs it (this machine sets PYTHONDONTWRITEBYTECODE)
 
 
-def timed(command: list[str]) -> float:
+def timed(command: list[str], env: dict | None = None) -> float:
     start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env or ENV)
     return time.perf_counter() - start
 
 
-def median_of(action, runs: int = RUNS) -> float:
-    action()  # warm the file cache and the template cache once
-    return statistics.median(action() for _ in range(runs))
+def paired(ours, theirs, runs: int = RUNS, warm_theirs: bool = True) -> tuple[float, float, float]:
+    """Median of ours, median of theirs, median of the ratios of each pair; the order alternates."""
+    ours()  # warm the file cache once
+    if warm_theirs:
+        theirs()
+    mine, peers, ratios = [], [], []
+    for i in range(runs):
+        if i % 2:
+            b, a = theirs(), ours()
+        else:
+            a, b = ours(), theirs()
+        mine.append(a), peers.append(b), ratios.append(a / b)
+    return statistics.median(mine), statistics.median(peers), statistics.median(ratios)
 
 
-def pandoc_pair(markdown: str, out: str) -> list[list[str]]:
-    return [["pandoc", markdown, "-o", f"{out}.docx"],
-            ["pandoc", markdown, "-s", "--metadata", "title=plan", "-o", f"{out}.html"]]
-
-
-def single(work: Path, agency: str, year: int, pandoc: bool) -> tuple[float, float | None]:
-    plan = str(ROOT / "plans" / agency / f"{year}.yaml")
-    ours = median_of(lambda: timed([PLAN, "build", plan, "--format", "docx,html", "--force", "-o", str(work / "ours")]))
-    if not pandoc:
-        return ours, None
-    markdown = work / f"{agency}.md"
-    markdown.write_text(to_markdown(build_document(load_plan(plan))), encoding="utf-8")
-    pair = pandoc_pair(str(markdown), str(work / agency))
-    return ours, median_of(lambda: sum(timed(c) for c in pair))
-
-
-def folder(work: Path, count: int, pandoc: bool) -> tuple[float, float | None]:
-    plans = work / "plans"
-    markdown = work / "md"
-    markdown.mkdir()
+def copy_plans(folder: Path, count: int) -> None:
     for i in range(count):
         agency, year = SEEDS[i % len(SEEDS)]
-        target = plans / f"{agency}-{i:03d}"
+        target = folder / f"{agency}-{i:04d}"
         target.mkdir(parents=True)
         shutil.copy(ROOT / "plans" / agency / f"{year}.yaml", target / f"{year}.yaml")
-        if pandoc:
-            doc = build_document(load_plan(str(target / f"{year}.yaml")))
-            (markdown / f"{i:03d}.md").write_text(to_markdown(doc), encoding="utf-8")
-    runs = max(3, RUNS // 2)
-    ours = median_of(lambda: timed([PLAN, "build", str(plans), "-j", "2", "--force", "-o", str(work / "out")]), runs)
-    if not pandoc:
-        return ours, None
-    commands = [c for md in sorted(markdown.glob("*.md")) for c in pandoc_pair(str(md), str(md.with_suffix("")))]
 
-    def all_pandoc() -> float:
-        start = time.perf_counter()
-        with ThreadPoolExecutor(2) as pool:  # two processes at a time, like -j 2
-            list(pool.map(lambda c: subprocess.run(c, check=True, stdout=subprocess.DEVNULL), commands))
-        return time.perf_counter() - start
 
-    return ours, median_of(all_pandoc, runs)
+def one_plan(work: Path) -> tuple:
+    from plan_markdown import to_markdown
+    from pipeline.loader import load_plan
+    from pipeline.tree import build_document
+
+    plan = str(ROOT / "plans" / "kaohsiung-cec" / "103.yaml")
+    markdown = work / "one.md"
+    markdown.write_text(to_markdown(build_document(load_plan(plan))), encoding="utf-8")
+    pandoc = [["pandoc", str(markdown), "-o", str(work / "one.docx")],
+              ["pandoc", str(markdown), "-s", "--metadata", "title=plan", "-o", str(work / "one.html")]]
+    ours = [PLAN, "build", plan, "--format", "docx,html", "--force", "-o", str(work / "one")]
+    return paired(lambda: timed(ours), lambda: sum(timed(c) for c in pandoc), max(RUNS, 9))
+
+
+def soffice_call(work: Path, docx: list[str], outdir: Path) -> list[str]:
+    profile = work / "peer-profile"
+    return ["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{profile}",
+            "--convert-to", "pdf", "--outdir", str(outdir), *docx]
+
+
+def with_pdf(work: Path, count: int) -> tuple:
+    plans = work / f"pdf-plans-{count}"
+    copy_plans(plans, count)
+    out = work / f"pdf-out-{count}"
+    timed([PLAN, "build", str(plans), "--format", "docx", "-o", str(out)])
+    docx = sorted(str(p) for p in out.rglob("plan.docx"))
+    flat = work / f"pdf-docx-{count}"  # the same DOCX under distinct names, as one soffice call needs
+    flat.mkdir()
+    named = []
+    for i, path in enumerate(docx):
+        named.append(str(flat / f"plan-{i:04d}.docx"))
+        shutil.copy(path, named[-1])
+    ours = [PLAN, "build", str(plans), "--format", "pdf", "--force", "-o", str(out)]
+    if count == 1:
+        ours[2] = str(next(plans.rglob("*.yaml")))
+    peer = soffice_call(work, named, work / f"peer-pdf-{count}")
+    return paired(lambda: timed(ours), lambda: timed(peer), max(3, RUNS // 2))
+
+
+def many_plans(work: Path, count: int) -> tuple[tuple, tuple]:
+    plans = work / "many"
+    copy_plans(plans, count)
+    out, site = work / "many-out", work / "many-site"
+    no_pdf = {**ENV, "PATH": str(ROOT / ".venv" / "bin")}  # LibreOffice out of reach: 1000 PDFs would take long
+    print(f"  (building {count} plans and their site once, the no-op runs follow)", file=sys.stderr, flush=True)
+    timed([PLAN, "build", str(plans), "-o", str(out)])
+    timed([PLAN, "site", "--plans", str(plans), "-o", str(site)], no_pdf)
+    build = [PLAN, "build", str(plans), "-o", str(out)]
+    find = ["find", str(plans), str(out), "-type", "f", "-printf", "%T@ %s %p\n"]
+    site_run = [PLAN, "site", "--plans", str(plans), "-o", str(site)]
+    site_row = paired(lambda: timed(site_run, no_pdf), lambda: timed(build), max(3, RUNS // 2))
+    build_row = paired(lambda: timed(build), lambda: timed(find))
+    return site_row, build_row
+
+
+def diff_rows(work: Path) -> list[tuple]:
+    from diff_bench import edited, enlarged, flat_text
+    from pipeline.diff import units_of
+    from pipeline.dump import to_yaml
+    from pipeline.tree import build_document
+    import difflib
+
+    rows = []
+    for times in (10, 100):
+        old_plan = enlarged(times)
+        new_plan = edited(old_plan)
+        old, new = work / f"diff-{times}" / "old.yaml", work / f"diff-{times}" / "new.yaml"
+        old.parent.mkdir()
+        old.write_text(to_yaml(old_plan), encoding="utf-8")
+        new.write_text(to_yaml(new_plan), encoding="utf-8")
+        old_text = flat_text(build_document(old_plan))
+        new_text = flat_text(build_document(new_plan))
+
+        def difflib_time() -> float:
+            start = time.perf_counter()
+            difflib.SequenceMatcher(None, old_text, new_text, autojunk=False).get_opcodes()
+            return time.perf_counter() - start
+
+        ours = [PLAN, "diff", str(old), str(new), "--format", "json"]
+        runs = 3 if times >= 100 else 5
+        rows.append((times, len(old_text), len(units_of(build_document(old_plan))),
+                     paired(lambda: timed(ours), difflib_time, runs, warm_theirs=False)))
+    return rows
+
+
+def line(name: str, ours: float, peer_name: str, theirs: float, ratio: float, target: str) -> None:
+    print(f"{name:40s} {_t(ours):>9s}  {peer_name:44s} {_t(theirs):>9s}  {ratio:7.2f}x  {target}")
+
+
+def _t(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
 
 
 def main() -> int:
     if not os.path.exists(PLAN):
         print("run `make install` first", file=sys.stderr)
         return 2
-    pandoc = shutil.which("pandoc") is not None
-    if not pandoc:
-        print("pandoc is not installed (apt-get install pandoc): only this project's times are shown\n")
-    print(f"{'case':44s} {'plan build':>11s} {'pandoc':>9s} {'ratio':>7s} {'target':>7s}")
-    with tempfile.TemporaryDirectory() as tmp:
+    missing = [tool for tool in ("pandoc", "soffice") if not shutil.which(tool)]
+    if missing:
+        print(f"needs {' and '.join(missing)} for the comparison (apt-get install pandoc libreoffice-writer-nogui)",
+              file=sys.stderr)
+        return 2
+    print(f"{'work':40s} {'ours':>9s}  {'peer':44s} {'peer':>9s}  {'ratio':>8s}  target")
+    with tempfile.TemporaryDirectory(prefix="plan-bench-") as tmp:
         work = Path(tmp)
-        rows = []
-        for agency, year in SEEDS:
-            ours, theirs = single(work, agency, year, pandoc)
-            rows.append((f"one plan {agency}/{year}: docx+html", ours, theirs, 1.0))
-        ours, theirs = folder(work, FOLDER_PLANS, pandoc)
-        rows.append((f"{FOLDER_PLANS} plans, 2 processes: docx+html", ours, theirs, 0.33))
-    for name, ours, theirs, target in rows:
-        ratio = f"{ours / theirs:7.2f}" if theirs else "      -"
-        theirs_text = f"{theirs:8.3f}s" if theirs else "        -"
-        print(f"{name:44s} {ours:10.3f}s {theirs_text} {ratio} {target:7.2f}")
-    print(f"\nmedians of {RUNS} runs (folder: {max(3, RUNS // 2)}); {os.cpu_count()} cores; "
-          f"python {sys.version.split()[0]}")
-    print_diff_bench()
-    print_unrelated_diff_bench()
+        line("one plan, docx+html, whole process", *_named("pandoc md->docx + md->html", one_plan(work)), "<= 0.75x")
+        line(f"{PDF_PLANS} plans with PDF", *_named(f"one soffice call over the same {PDF_PLANS} DOCX",
+                                                   with_pdf(work, PDF_PLANS)), "<= 1.00x")
+        line("one plan with PDF", *_named("one soffice call over its DOCX", with_pdf(work, 1)), "not slower")
+        site_row, build_row = many_plans(work, MANY)
+        ours, theirs, ratio = site_row
+        line(f"plan site of {MANY} plans, no change", ours, f"plan build no-op of the same {MANY}", theirs, ratio,
+             f"<= 1 s: {'met' if ours <= 1 else 'not met'}")
+        line(f"plan build no-op of {MANY} plans", *_named("find + stat of the same files", build_row), "<= 5x")
+        for times, chars, units, (ours, theirs, ratio) in diff_rows(work):
+            line(f"plan diff at {times}x ({chars // 1000}k chars)", ours, "difflib over the whole texts", theirs,
+                 ratio, f"<= 0.02x; {ours * 1e6 / chars:.1f} us/char")
+    print(f"\nmedians of paired alternating runs ({RUNS} pairs; fewer for the slow rows); {os.cpu_count()} cores; "
+          f"load {os.getloadavg()[0]:.1f}; python {sys.version.split()[0]}")
     return 0
 
 
-def print_diff_bench() -> None:
-    """Issue targets: at 20x kaohsiung-cec 103, the diff <= 1 s and <= 0.10 x difflib on the whole texts."""
-    from diff_bench import run
-
-    print(f"\n{'diff, k x kaohsiung-cec/103':30s} {'units':>6s} {'chars':>7s} {'plan diff':>10s} {'difflib':>9s} "
-          f"{'ratio':>7s}  changes found")
-    for times, units, chars, ours, theirs, summary in run():
-        found = ", ".join(f"{k} {n}" for k, n in summary.items() if n)
-        print(f"{f'{times}x (4 edits)':30s} {units:6d} {chars:7d} {ours * 1000:8.1f}ms {theirs:8.3f}s "
-              f"{ours / theirs:7.4f}  {found}")
-
-
-def print_unrelated_diff_bench() -> None:
-    """Two unrelated plans: nothing aligns, so every unit searches for a similar one; the cost should
-    grow close to linearly with the number of items (it grew with their product before candidates
-    were filtered by shared character pairs)."""
-    from diff_bench import run_unrelated
-
-    print(f"\n{'diff of unrelated plans':30s} {'old':>6s} {'new':>6s} {'plan diff':>10s}  changes found")
-    for old_units, new_units, seconds, summary in run_unrelated():
-        found = ", ".join(f"{k} {n}" for k, n in summary.items() if n)
-        print(f"{'':30s} {old_units:6d} {new_units:6d} {seconds:9.2f}s  {found}")
+def _named(peer_name: str, row: tuple) -> tuple:
+    ours, theirs, ratio = row
+    return ours, peer_name, theirs, ratio
 
 
 if __name__ == "__main__":
