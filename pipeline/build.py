@@ -231,8 +231,10 @@ def raise_on_terminate(*_) -> None:
 
 def _worker_signals() -> None:
     """In a worker: Ctrl-C is the main process's to handle; SIGTERM unwinds (ending LibreOffice, removing temporaries)."""
+    import gc
     import signal
 
+    gc.enable()  # a worker builds many plans: the single-build shortcut of keeping the collector off does not hold
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_worker)
 

@@ -29,25 +29,9 @@ class _Commands(PlanGroup):
     """The command group; the one place where errors become a message and an exit code."""
 
     def invoke(self, ctx):
-        import signal
-        import threading
+        from .entry import guarded
 
-        from .build import Terminated, raise_on_terminate
-
-        if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGTERM, raise_on_terminate)  # SIGTERM unwinds like Ctrl-C: workers and LibreOffice end
-        try:
-            return super().invoke(ctx)
-        except PlanError as error:
-            _fail(error)
-        except OSError as exc:  # a file-system fault outside the writers: one line with the path
-            from .files import fault_message
-
-            click.echo(fault_message(exc, exc.filename or ""), err=True)
-            sys.exit(1)
-        except KeyboardInterrupt as interrupt:
-            click.echo("已中斷；先前完成的輸出都保留著。 (interrupted)", err=True)
-            sys.exit(143 if isinstance(interrupt, Terminated) else 130)
+        sys.exit(guarded(lambda: super(_Commands, self).invoke(ctx)))
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -165,17 +149,13 @@ def _formats(value: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--force", is_flag=True, help="即使計畫沒有改變也重新建置。 Rebuild unchanged plans.")
 def build(paths: tuple[str, ...], out: str | None, formats: str, workers: int | None, force: bool) -> None:
     """把計畫檔輸出為 DOCX／HTML／ODT／PDF；資料夾內的計畫平行建置。"""
-    import os
-
-    from .build import jobs_for, run_jobs
+    from .entry import build as build_plans
     from .writers import FORMATS
 
     chosen = _formats(formats, FORMATS)
     if STDIN in paths or out == STDIN:
         sys.exit(_build_stream(paths, out, chosen))
-    jobs = jobs_for(list(paths), out, chosen, force)
-    workers = workers or min(len(jobs), os.cpu_count() or 1)
-    sys.exit(_report(run_jobs(jobs, workers), len(jobs)))
+    sys.exit(build_plans(list(paths), out, chosen, workers, force))
 
 
 def _build_stream(paths: tuple[str, ...], out: str | None, formats: tuple[str, ...]) -> int:
@@ -214,27 +194,9 @@ def _build_stream(paths: tuple[str, ...], out: str | None, formats: tuple[str, .
 def make_plan(agency: str, year: str, out: str) -> None:
     """`make plan AGENCY= YEAR=` 所執行的：build/<機關>/<年度>/ 下的 plan.docx、plan.html，
     有前一年計畫時再加 diff.html、diff.docx（修正對照表）、diff.json 與 diff.tracked.docx。"""
-    import os
+    from .entry import make_plan as make
 
-    from .build import Job, plan_file, run_jobs
-
-    path = plan_file(agency, year)
-    folder = os.path.join(out, agency, str(int(year)))
-    code = _report(run_jobs([Job(path, folder, ("docx", "html"), agency)], 1), 1)
-    previous = os.path.join("plans", agency, f"{int(year) - 1}.yaml")
-    if code == 0 and os.path.isfile(previous):
-        from .review import write
-
-        review = _review(previous, path)
-        for fmt, name in (("html", "diff.html"), ("docx", "diff.docx"), ("json", "diff.json"),
-                          ("tracked", "diff.tracked.docx")):
-            target = os.path.join(folder, name)
-            try:
-                write(review, fmt, target, {"agency": agency})
-            except PlanError as error:
-                _fail(error)
-            click.echo(f"已寫入 wrote {target}", err=True)
-    sys.exit(code)
+    sys.exit(make(agency, year, out))
 
 
 @main.command()
@@ -449,31 +411,9 @@ def import_plan(source: str, out: str | None, report: bool, year: int | None, fo
 
 
 def _report(outcomes, total: int) -> int:
-    """Print each plan's result as it ends; returns the exit code of the whole run."""
-    code = 0
-    show_bar = total > 1 and sys.stderr.isatty()
-    with click.progressbar(length=total, label="建置中 building", file=sys.stderr) if show_bar else _NoBar() as bar:
-        for outcome in outcomes:
-            bar.update(1)
-            if outcome.error:
-                click.echo(outcome.error, err=True)
-                code = max(code, outcome.exit_code)
-            for path in outcome.written:
-                click.echo(f"已寫入 wrote {path}", err=True)
-            for path in outcome.skipped:
-                click.echo(f"未變更 unchanged {path}", err=True)
-    return code
+    from .entry import report
 
-
-class _NoBar:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def update(self, n: int) -> None:
-        pass
+    return report(outcomes, total)
 
 
 def _name(path: str) -> str:

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from .model import Appendix, Basis, Cell, Form, Item, Numbering, Period, Plan, Section, Table
 from .numbering import NumberingOptions, label, next_style
 from .schema import PointRange
+from .source import is_cjk
 
-CJK_OR_PUNCT = r"\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
-_WRAPPED = re.compile(rf"(?<=[{CJK_OR_PUNCT}])[ \t]*\n[ \t]*(?=[{CJK_OR_PUNCT}])")
 CHECK_MARKS = {"是否": "□是□否", "勾選": "□"}
 
 
@@ -122,7 +121,15 @@ def clean(text: str | None) -> str | None:
     """Trim, and join lines broken inside Chinese text in a literal (|) block: that break is a wrap."""
     if text is None:
         return None
-    return _WRAPPED.sub("", text.strip())
+    lines = text.strip().split("\n")
+    joined = lines[0]
+    for line in lines[1:]:
+        before, after = joined.rstrip(" \t"), line.lstrip(" \t")
+        if before and after and is_cjk(before[-1]) and is_cjk(after[0]):
+            joined = before + after  # the break, and the spaces around it, were only a wrap
+        else:
+            joined += "\n" + line
+    return joined
 
 
 _FENCED = re.compile(r"^```[^\n]*\n(.*?)\n```[ \t]*$", re.M | re.S)
