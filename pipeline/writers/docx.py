@@ -82,8 +82,10 @@ class Body(Layout):
         return f'<w:hyperlink r:id="{rel}">{run_xml(text, bold, italic, True)}</w:hyperlink>'
 
     def paragraph(self, content: str, role: str, *, left: float = 0, hanging: float = 0, tab: bool = False,
-                  page_break: bool = False, space_before: float = 0) -> str:
+                  page_break: bool = False, space_before: float = 0, keep_next: bool = False) -> str:
         props = [f'<w:pStyle w:val="{STYLES[role]}"/>']
+        if keep_next:
+            props.append("<w:keepNext/>")
         if page_break:
             props.append("<w:pageBreakBefore/>")
         if tab:

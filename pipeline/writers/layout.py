@@ -17,6 +17,7 @@ TABLE_PT = 12
 TEXT_WIDTH_PT = 453.5  # A4 width 21 cm less two 2.5 cm margins = 16 cm
 FORM_WEIGHTS = [9, 3, 2, 3]
 HANG_SLACK_EM = 0.25  # a label exactly as wide as its indent would tab past it
+TITLE_AFTER_PT = 12  # space between the title and the first section
 
 
 def label_width(label: str) -> float:
@@ -48,8 +49,10 @@ class Layout(ABC):
 
     @abstractmethod
     def paragraph(self, content: str, role: str, *, left: float = 0, hanging: float = 0, tab: bool = False,
-                  page_break: bool = False, space_before: float = 0) -> str:
-        """role: title, heading1, heading2, item, body, table, cover, note."""
+                  page_break: bool = False, space_before: float = 0, keep_next: bool = False) -> str:
+        """role: title, heading1, heading2, item, body, table, cover, note.
+
+        keep_next: on the same page as what follows (a table's caption, a form's fields)."""
 
     @abstractmethod
     def run(self, text: str, bold: bool = False, italic: bool = False, underline: bool = False,
@@ -134,7 +137,7 @@ class Layout(ABC):
 
     def table(self, block: TableBlock) -> None:
         if block.caption:
-            self.out.append(self.paragraph(self.runs(block.caption, bold=True), "table"))
+            self.out.append(self.paragraph(self.runs(block.caption, bold=True), "table", keep_next=True))
         self.header(block.columns, block.widths)
         covered = [0] * len(block.columns)
         for row in block.rows:
@@ -168,7 +171,7 @@ class Layout(ABC):
     def form(self, block: FormBlock, base_em: float) -> None:
         for field in block.fields:
             content = self.runs(field) if "：" in field else self.runs(field + "：") + self.run("\u3000" * 10, underline=True)
-            self.out.append(self.paragraph(content, "body", left=base_em * BODY_PT))
+            self.out.append(self.paragraph(content, "body", left=base_em * BODY_PT, keep_next=True))
         self.header(block.columns, FORM_WEIGHTS[:len(block.columns)])
         for entry in form_rows(block):
             xml, start = self.labelled(entry, "table", max(0, entry.depth - 3), TABLE_PT)

@@ -15,7 +15,7 @@ from ..files import write_atomic
 from ..inline import plain
 from ..tree import Document
 from .docx import EAST_ASIAN, LATIN, escape
-from .layout import Layout
+from .layout import TITLE_AFTER_PT, Layout
 
 MIMETYPE = "application/vnd.oasis.opendocument.text"
 NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -31,8 +31,9 @@ ROLES = {"title": "Title", "heading1": "Heading_20_1", "heading2": "Heading_20_2
 OUTLINE = {"heading1": 1, "heading2": 2}
 FONT_FACES = (f'<office:font-face-decls><style:font-face style:name="{LATIN}" svg:font-family="&apos;{LATIN}&apos;" '
               'style:font-family-generic="roman" style:font-pitch="variable"/>'
-              f'<style:font-face style:name="{EAST_ASIAN}" svg:font-family="{EAST_ASIAN}" '
-              'style:font-family-generic="script" style:font-pitch="fixed"/></office:font-face-decls>')
+              f'<style:font-face style:name="{EAST_ASIAN}" svg:font-family="{EAST_ASIAN}"/></office:font-face-decls>')
+# No style:font-family-generic / style:font-pitch on the Kai face: LibreOffice answers "script" and "fixed" with
+# a fallback face of that kind (a Japanese sans) and never looks the name up.
 
 
 def _text_props(size: float, bold: bool = False) -> str:
@@ -43,12 +44,12 @@ def _text_props(size: float, bold: bool = False) -> str:
 
 
 def _paragraph_style(name: str, size: float, line: float, bold: bool = False, align: str = "",
-                     outline: int | None = None) -> str:
+                     outline: int | None = None, after: float = 0) -> str:
     level = f' style:default-outline-level="{outline}"' if outline else ""
     centre = f' fo:text-align="{align}"' if align else ""
     keep = ' fo:keep-with-next="always"' if outline else ""
     return (f'<style:style style:name="{name}" style:family="paragraph" style:parent-style-name="Standard"{level}>'
-            f'<style:paragraph-properties fo:line-height="{line}pt" fo:margin-top="0pt" fo:margin-bottom="0pt"'
+            f'<style:paragraph-properties fo:line-height="{line}pt" fo:margin-top="0pt" fo:margin-bottom="{after}pt"'
             f'{centre}{keep}/>{_text_props(size, bold)}</style:style>')
 
 
@@ -57,7 +58,7 @@ STYLES_XML = (
     '<style:default-style style:family="paragraph"><style:paragraph-properties fo:line-height="28pt"/>'
     f'{_text_props(16)}</style:default-style>'
     '<style:style style:name="Standard" style:family="paragraph" style:class="text"/>'
-    + _paragraph_style("Title", 20, 32, bold=True, align="center")
+    + _paragraph_style("Title", 20, 32, bold=True, align="center", after=TITLE_AFTER_PT)
     + _paragraph_style("Heading_20_1", 16, 28, bold=True, outline=1)
     + _paragraph_style("Heading_20_2", 16, 28, outline=2)
     + _paragraph_style("Plan_20_Item", 16, 28) + _paragraph_style("Plan_20_Body", 16, 28)
@@ -94,6 +95,7 @@ class OdtBody(Layout):
         self.auto: dict[tuple, tuple[str, str]] = {}   # (kind, properties) → (style name, its XML)
         self.tables = 0
         self.column_widths: list[float] = []
+        self.first_row = True
 
     def style(self, key: tuple, make) -> str:
         """The automatic style for these properties, made once: make(name) gives its XML."""
@@ -115,18 +117,21 @@ class OdtBody(Layout):
         return f'<text:a xlink:type="simple" xlink:href="{escape(href, quote=True)}">{self.run(text, bold, italic)}</text:a>'
 
     def paragraph(self, content: str, role: str, *, left: float = 0, hanging: float = 0, tab: bool = False,
-                  page_break: bool = False, space_before: float = 0) -> str:
+                  page_break: bool = False, space_before: float = 0, keep_next: bool = False) -> str:
         parent = ROLES[role]
         name = parent
-        if left or hanging or tab or page_break or space_before:
-            key = ("paragraph", parent, round(left, 2), round(hanging, 2), tab, page_break, round(space_before, 2))
-            name = self.style(key, lambda n: _indent_style(n, parent, left, hanging, tab, page_break, space_before))
+        if left or hanging or tab or page_break or space_before or keep_next:
+            key = ("paragraph", parent, round(left, 2), round(hanging, 2), tab, page_break, round(space_before, 2),
+                   keep_next)
+            name = self.style(key, lambda n: _indent_style(n, parent, left, hanging, tab, page_break, space_before,
+                                                           keep_next))
         if role in OUTLINE:
             return f'<text:h text:style-name="{name}" text:outline-level="{OUTLINE[role]}">{content}</text:h>'
         return f'<text:p text:style-name="{name}">{content}</text:p>'
 
     def table_start(self, columns: list[str], widths: list[float]) -> None:
         self.tables += 1
+        self.first_row = True
         self.column_widths = widths
         cols = "".join(
             f'<table:table-column table:style-name="{self.style(("column", round(w, 2)), lambda n, w=w: _column_style(n, w))}"/>'
@@ -135,13 +140,16 @@ class OdtBody(Layout):
 
     def table_row(self, cells: list[tuple[str, int, bool]], header: bool = False) -> None:
         xml = []
-        for content, rows, covered in cells:
+        for column, (content, rows, covered) in enumerate(cells):
             if covered:
                 xml.append("<table:covered-table-cell/>")
                 continue
             span = f' table:number-rows-spanned="{rows}"' if rows > 1 else ""
-            xml.append(f'<table:table-cell table:style-name="PlanCell" office:value-type="string"{span}>{content}</table:table-cell>')
-        row = f"<table:table-row>{''.join(xml)}</table:table-row>"
+            # Each line once: every cell draws its right and bottom edges, the first row its top, the first column its left.
+            style = "PlanCell" + ("T" if self.first_row else "") + ("L" if column == 0 else "")
+            xml.append(f'<table:table-cell table:style-name="{style}" office:value-type="string"{span}>{content}</table:table-cell>')
+        self.first_row = False
+        row = f'<table:table-row table:style-name="PlanRow">{"".join(xml)}</table:table-row>'
         self.out.append(f"<table:table-header-rows>{row}</table:table-header-rows>" if header else row)
 
     def table_end(self) -> None:
@@ -150,8 +158,9 @@ class OdtBody(Layout):
     def automatic_styles(self) -> str:
         fixed = ('<style:style style:name="PlanTable" style:family="table"><style:table-properties style:width="16cm" '
                  'table:align="margins"/></style:style>'
-                 '<style:style style:name="PlanCell" style:family="table-cell"><style:table-cell-properties '
-                 'fo:border="0.5pt solid #000000" fo:padding="0.1cm"/></style:style>'
+                 '<style:style style:name="PlanRow" style:family="table-row"><style:table-row-properties '
+                 'fo:keep-together="always"/></style:style>'
+                 + "".join(_cell_style(top, left) for top in (False, True) for left in (False, True))
                  + "".join(_text_style(name, *flags) for flags, name in TEXT_STYLES.items()))
         return fixed + "".join(xml for _, xml in self.auto.values())
 
@@ -195,8 +204,10 @@ def _text_style(name: str, bold: bool, italic: bool, underline: bool, strike: bo
 
 
 def _indent_style(name: str, parent: str, left: float, hanging: float, tab: bool, page_break: bool,
-                  space_before: float) -> str:
+                  space_before: float, keep_next: bool) -> str:
     props = f'fo:margin-left="{left:.2f}pt" fo:text-indent="{-hanging:.2f}pt"'
+    if keep_next:
+        props += ' fo:keep-with-next="always"'
     if page_break:
         props += ' fo:break-before="page"'
     if space_before:
@@ -204,6 +215,15 @@ def _indent_style(name: str, parent: str, left: float, hanging: float, tab: bool
     tabs = '<style:tab-stops><style:tab-stop style:position="0pt"/></style:tab-stops>' if tab else ""
     return (f'<style:style style:name="{name}" style:family="paragraph" style:parent-style-name="{parent}">'
             f'<style:paragraph-properties {props}>{tabs}</style:paragraph-properties></style:style>')
+
+
+def _cell_style(top: bool, left: bool) -> str:
+    line = "0.5pt solid #000000"
+    edges = {"top": line if top else "none", "left": line if left else "none", "bottom": line, "right": line}
+    borders = " ".join(f'fo:border-{side}="{value}"' for side, value in edges.items())
+    name = "PlanCell" + ("T" if top else "") + ("L" if left else "")
+    return (f'<style:style style:name="{name}" style:family="table-cell"><style:table-cell-properties '
+            f'{borders} fo:padding="0.1cm"/></style:style>')
 
 
 def _column_style(name: str, width: float) -> str:

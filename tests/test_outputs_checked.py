@@ -1,0 +1,132 @@
+"""Every output as its consumers check it: pages drawn by LibreOffice, Word's validator, PDF/UA and PDF/A checkers.
+
+The three seed plans are written as DOCX and ODT and opened by LibreOffice in ONE conversion for the
+whole session (with the Kai aliases a Linux office installs, templates/fonts.conf); the PDF writer's own
+files are made once too. The checks read pages, not markup: the fonts each PDF embeds, its page count,
+where each table row lands, what the first page's footer says.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from conftest import ROOT, SEEDS, needs_tool
+from render_helpers import document
+from pipeline.writers import TEMPLATES, docx, odt, pdf
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+KAI_OR_TIMES = re.compile(r"^(TW-Kai|AR ?PL ?UKai ?TW|ARPLUKaiTW|LiberationSerif)")
+COVERED = [agency for agency, year in SEEDS if document(agency, year).cover]
+TABLED = [agency for agency, year in SEEDS if agency != "kaohsiung-cec"]  # kaohsiung-cec 103 has no table
+
+
+def run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(command, capture_output=True, text=True, timeout=600, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def office(tmp_path_factory):
+    """{(agency, "docx"|"odt"|"pdf"): path}: the seeds as DOCX and ODT, their LibreOffice PDFs, and plan.pdf."""
+    soffice = needs_tool("soffice")
+    folder = tmp_path_factory.mktemp("office")
+    sources, found = [], {}
+    for agency, year in SEEDS:
+        doc = document(agency, year)
+        for kind, writer in (("docx", docx), ("odt", odt)):
+            path = folder / f"{agency}-{kind}.{kind}"
+            writer.write(doc, str(path))
+            sources.append(str(path))
+            found[(agency, kind)] = path
+        found[(agency, "plan.pdf")] = folder / f"{agency}-plan.pdf"
+        found[(agency, "plan.pdf")].write_bytes(pdf.convert(docx.render(doc, docx.template_path()), agency))
+    env = {**os.environ, "FONTCONFIG_FILE": str(TEMPLATES / "fonts.conf"), "HOME": str(folder)}
+    done = run([soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{folder}/profile",
+                "--convert-to", "pdf", "--outdir", str(folder / "pdf"), *sources], env=env)
+    for (agency, kind), path in list(found.items()):
+        if kind in ("docx", "odt"):
+            drawn = folder / "pdf" / f"{path.stem}.pdf"
+            assert drawn.exists() and drawn.stat().st_size > 10_000, done.stderr
+            found[(agency, f"{kind}.pdf")] = drawn
+    return found
+
+
+def pages_text(path: Path) -> list[str]:
+    """Each page's text, whitespace removed."""
+    text = run([needs_tool("pdftotext"), "-layout", str(path), "-"]).stdout
+    return [re.sub(r"\s+", "", page) for page in text.split("\f")[:-1]]
+
+
+def page_count(path: Path) -> int:
+    info = run([needs_tool("pdfinfo"), str(path)]).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+
+
+def fonts(path: Path) -> list[str]:
+    listing = run([needs_tool("pdffonts"), str(path)]).stdout.splitlines()[2:]
+    return sorted({line.split()[0].split("+", 1)[-1] for line in listing})
+
+
+# ---- DOCX and ODT drawn by LibreOffice -------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["docx.pdf", "odt.pdf", "plan.pdf"])
+@pytest.mark.parametrize("agency", [a for a, _ in SEEDS])
+def test_chinese_is_drawn_in_kai_and_latin_in_a_times_face(office, agency, kind):
+    faces = fonts(office[(agency, kind)])
+    assert faces and all(KAI_OR_TIMES.match(face) for face in faces), faces
+    assert any("Kai" in face for face in faces) and any("LiberationSerif" in face for face in faces), faces
+
+
+@pytest.mark.parametrize("agency", [a for a, _ in SEEDS])
+def test_odt_and_docx_have_the_same_number_of_pages(office, agency):
+    docx_pages, odt_pages = page_count(office[(agency, "docx.pdf")]), page_count(office[(agency, "odt.pdf")])
+    assert abs(docx_pages - odt_pages) <= 1, (docx_pages, odt_pages)
+
+
+def table_rows(docx_path: Path) -> list[list[str]]:
+    """Text of each cell that spans one row only, row by row, from the DOCX (the same rows the ODT has)."""
+    with zipfile.ZipFile(docx_path) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    rows = []
+    for row in root.iter(f"{W}tr"):
+        cells = []
+        for cell in row.iter(f"{W}tc"):
+            if cell.find(f"{W}tcPr/{W}vMerge") is None:
+                cells.append(re.sub(r"\s+", "", "".join(t.text or "" for t in cell.iter(f"{W}t"))))
+        rows.append([c for c in cells if len(c) >= 12])
+    return rows
+
+
+@pytest.mark.parametrize("kind", ["docx.pdf", "odt.pdf"])
+@pytest.mark.parametrize("agency", TABLED)
+def test_no_table_row_is_split_across_pages(office, agency, kind):
+    """A cell's first and last words are on the same page (rows are kept whole)."""
+    pages = pages_text(office[(agency, kind)])
+    checked = 0
+    for cells in table_rows(office[(agency, "docx")]):
+        for cell in cells:
+            head, tail = cell[:8], cell[-8:]
+            with_head = {n for n, page in enumerate(pages) if head in page}
+            with_tail = {n for n, page in enumerate(pages) if tail in page}
+            if with_head and with_tail:
+                assert with_head & with_tail, f"{cell[:30]}… starts on page {min(with_head) + 1}, ends on {min(with_tail) + 1}"
+                checked += 1
+    assert checked >= 5
+
+
+@pytest.mark.parametrize("kind", ["docx.pdf", "odt.pdf", "plan.pdf"])
+@pytest.mark.parametrize("agency", COVERED)
+def test_the_cover_is_not_numbered_and_the_body_is_counted_from_its_first_page(office, agency, kind):
+    pages = pages_text(office[(agency, kind)])
+    assert "頁" not in pages[0] and not re.search(r"第\d+頁", pages[0]), pages[0][-40:]
+    body = len(pages) - 1
+    assert f"第1頁，共{body}頁" in pages[1], pages[1][-40:]
+    assert f"第{body}頁，共{body}頁" in pages[-1], pages[-1][-40:]
