@@ -130,3 +130,31 @@ def test_the_cover_is_not_numbered_and_the_body_is_counted_from_its_first_page(o
     body = len(pages) - 1
     assert f"第1頁，共{body}頁" in pages[1], pages[1][-40:]
     assert f"第{body}頁，共{body}頁" in pages[-1], pages[-1][-40:]
+
+
+def words(path: Path) -> list[tuple[str, float, float]]:
+    """(word, width, height) of every word pdftotext finds."""
+    found = run([needs_tool("pdftotext"), "-bbox", str(path), "-"]).stdout
+    return [(html_unescape(w), float(x1) - float(x0), float(y1) - float(y0)) for x0, y0, x1, y1, w in
+            re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', found)]
+
+
+def html_unescape(text: str) -> str:
+    import html
+    return html.unescape(text)
+
+
+@pytest.mark.parametrize("kind", ["docx.pdf", "odt.pdf", "plan.pdf"])
+def test_check_boxes_are_drawn_full_width_in_the_kai_face(office, kind):
+    """□是□否: every box as wide as the Han characters beside it (a Latin font draws a smaller box)."""
+    import unicodedata
+
+    found = words(office[("keelung-cec", kind)])
+    han = {round(h, 1): w / len(word) for word, w, h in found if len(word) >= 2
+           and all(unicodedata.east_asian_width(ch) == "W" and "\u4e00" <= ch <= "\u9fff" for ch in word)}
+    boxed = [(word, w, h) for word, w, h in found if "□" in word
+             and all(ch == "□" or unicodedata.east_asian_width(ch) == "W" for ch in word)]
+    assert len(boxed) >= 20
+    for word, width, height in boxed:
+        em = han[round(height, 1)]
+        assert abs(width - em * len(word)) < 0.05 * em, f"{word}: {width:.1f} pt wide, {len(word)} × {em:.1f} expected"

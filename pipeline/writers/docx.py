@@ -22,14 +22,21 @@ from ..files import write_atomic
 from ..inline import plain
 from ..tree import Document
 from . import TEMPLATES
-from .layout import Layout
+from .layout import Layout, is_east_asian, script_pieces
 
 EAST_ASIAN = "標楷體"
 LATIN = "Times New Roman"
 HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 NAMESPACES = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
               'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
+LANGUAGE = "zh-TW"
 FONTS = f'<w:rFonts w:ascii="{LATIN}" w:hAnsi="{LATIN}" w:eastAsia="{EAST_ASIAN}" w:cs="{LATIN}"/>'
+# East Asian text: the hint tells Word that shared characters (「」、…) are East Asian; symbols Unicode lets either
+# font draw (□ ※ …) also name the Kai for every slot, since LibreOffice does not read the hint.
+FONTS_HINTED = FONTS.replace("/>", ' w:hint="eastAsia"/>')
+FONTS_SYMBOL = (f'<w:rFonts w:ascii="{EAST_ASIAN}" w:hAnsi="{EAST_ASIAN}" w:eastAsia="{EAST_ASIAN}" '
+                f'w:cs="{EAST_ASIAN}" w:hint="eastAsia"/>')
+LANG = f'<w:lang w:val="{LANGUAGE}" w:eastAsia="{LANGUAGE}"/>'
 BORDERS = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                   for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
 STYLES = {"title": "Title", "heading1": "Heading1", "heading2": "Heading2", "item": "PlanItem",
@@ -126,18 +133,23 @@ def escape(text: str, quote: bool = False) -> str:
 
 def run_xml(text: str, bold: bool = False, italic: bool = False, underline: bool = False,
             strike: bool = False) -> str:
-    """One run, fonts named on the run itself; tabs and line breaks become Word's own marks."""
-    props = (FONTS + ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "") + ("<w:strike/>" if strike else "")
+    """Runs for one stretch of text, fonts and language named on each run; East Asian symbols get a run of
+    their own in the Kai face. Tabs and line breaks become Word's own marks."""
+    marks = (("<w:b/>" if bold else "") + ("<w:i/>" if italic else "") + ("<w:strike/>" if strike else "")
              + ('<w:u w:val="single"/>' if underline else ""))
-    pieces = []
-    for part in re.split(r"(\t|\n)", text):
-        if part == "\t":
-            pieces.append("<w:tab/>")
-        elif part == "\n":
-            pieces.append("<w:br/>")
-        elif part:
-            pieces.append(f'<w:t xml:space="preserve">{escape(part)}</w:t>')
-    return f"<w:r><w:rPr>{props}</w:rPr>{''.join(pieces)}</w:r>"
+    out = []
+    for piece, symbol in script_pieces(text):
+        fonts = FONTS_SYMBOL if symbol else FONTS_HINTED if is_east_asian(piece) else FONTS
+        content = []
+        for part in re.split(r"(\t|\n)", piece):
+            if part == "\t":
+                content.append("<w:tab/>")
+            elif part == "\n":
+                content.append("<w:br/>")
+            elif part:
+                content.append(f'<w:t xml:space="preserve">{escape(part)}</w:t>')
+        out.append(f"<w:r><w:rPr>{fonts}{marks}{LANG}</w:rPr>{''.join(content)}</w:r>")
+    return "".join(out) or f"<w:r><w:rPr>{FONTS}{marks}{LANG}</w:rPr></w:r>"
 
 
 def core_properties(title: str, agency: str, subject: str, keywords: str) -> bytes:

@@ -25,6 +25,32 @@ def label_width(label: str) -> float:
     return sum(1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5 for ch in label)
 
 
+def east_asian_in_use(ch: str) -> bool:
+    """A symbol a Chinese text draws in its own (Kai) face though Unicode lets the Latin font draw it.
+
+    Unicode's "ambiguous" width symbols above the Latin, Greek and Cyrillic blocks: □ ※ … ○ △ ● and the like.
+    After a Latin run (「1.□是」) Word and LibreOffice would otherwise take them from the Latin font.
+    """
+    return ord(ch) >= 0x2000 and unicodedata.east_asian_width(ch) == "A"
+
+
+def script_pieces(text: str) -> list[tuple[str, bool]]:
+    """text cut into (piece, is East Asian symbol) pieces, in order."""
+    pieces: list[tuple[str, bool]] = []
+    for ch in text:
+        symbol = east_asian_in_use(ch)
+        if pieces and pieces[-1][1] == symbol:
+            pieces[-1] = (pieces[-1][0] + ch, symbol)
+        else:
+            pieces.append((ch, symbol))
+    return pieces
+
+
+def is_east_asian(text: str) -> bool:
+    """Has a character drawn from the East Asian font (Han, kana, full-width forms, CJK punctuation, □ …)."""
+    return any(unicodedata.east_asian_width(ch) in ("W", "F") or east_asian_in_use(ch) for ch in text)
+
+
 def hang_of(label: str) -> float:
     """How far (ems) the text after a label starts from the label: the hanging indent."""
     return label_width(label) + HANG_SLACK_EM if label else 0.0

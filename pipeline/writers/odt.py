@@ -15,7 +15,7 @@ from ..files import write_atomic
 from ..inline import plain
 from ..tree import Document
 from .docx import EAST_ASIAN, LATIN, escape
-from .layout import TITLE_AFTER_PT, Layout
+from .layout import TITLE_AFTER_PT, Layout, script_pieces
 
 MIMETYPE = "application/vnd.oasis.opendocument.text"
 NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -106,12 +106,19 @@ class OdtBody(Layout):
 
     def run(self, text: str, bold: bool = False, italic: bool = False, underline: bool = False,
             strike: bool = False) -> str:
-        body = "".join(_pieces(text))
         flags = (bold, italic, underline, strike)
-        if not any(flags):
-            return body
-        name = TEXT_STYLES.get(flags) or self.style(("text",) + flags, lambda n: _text_style(n, *flags))
-        return f'<text:span text:style-name="{name}">{body}</text:span>'
+        out = []
+        for piece, symbol in script_pieces(text):
+            body = "".join(_pieces(piece))
+            if symbol:  # □ ※ …: the Kai face even after Latin text, which would give them the Latin font
+                name = self.style(("text", "symbol") + flags, lambda n: _text_style(n, *flags, kai=True))
+            elif any(flags):
+                name = TEXT_STYLES.get(flags) or self.style(("text",) + flags, lambda n: _text_style(n, *flags))
+            else:
+                out.append(body)
+                continue
+            out.append(f'<text:span text:style-name="{name}">{body}</text:span>')
+        return "".join(out)
 
     def link(self, text: str, href: str, bold: bool = False, italic: bool = False) -> str:
         return f'<text:a xlink:type="simple" xlink:href="{escape(href, quote=True)}">{self.run(text, bold, italic)}</text:a>'
@@ -190,8 +197,8 @@ def _spaces(text: str) -> str:
     return "".join(out)
 
 
-def _text_style(name: str, bold: bool, italic: bool, underline: bool, strike: bool) -> str:
-    props = ""
+def _text_style(name: str, bold: bool, italic: bool, underline: bool, strike: bool, kai: bool = False) -> str:
+    props = f' style:font-name="{EAST_ASIAN}"' if kai else ""
     if bold:
         props += ' fo:font-weight="bold" style:font-weight-asian="bold"'
     if italic:
