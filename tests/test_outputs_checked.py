@@ -158,3 +158,65 @@ def test_check_boxes_are_drawn_full_width_in_the_kai_face(office, kind):
     for word, width, height in boxed:
         em = han[round(height, 1)]
         assert abs(width - em * len(word)) < 0.05 * em, f"{word}: {width:.1f} pt wide, {len(word)} × {em:.1f} expected"
+
+
+# ---- language -------------------------------------------------------------------------------------------
+
+def pdf_language(path: Path) -> str:
+    import pikepdf
+
+    with pikepdf.open(path) as opened:
+        return str(opened.Root.get("/Lang", ""))
+
+
+@pytest.mark.parametrize("kind", ["docx.pdf", "odt.pdf", "plan.pdf"])
+@pytest.mark.parametrize("agency", [a for a, _ in SEEDS])
+def test_pdf_says_it_is_in_traditional_chinese(office, agency, kind):
+    assert pdf_language(office[(agency, kind)]) == "zh-TW"
+
+
+def test_docx_says_zh_tw_in_its_runs_styles_and_settings(office):
+    with zipfile.ZipFile(office[("keelung-cec", "docx")]) as archive:
+        body = etree.fromstring(archive.read("word/document.xml"))
+        styles = etree.fromstring(archive.read("word/styles.xml"))
+        settings = etree.fromstring(archive.read("word/settings.xml"))
+    runs = [r for r in body.iter(f"{W}r") if r.find(f"{W}t") is not None]
+    assert runs and all(r.find(f"{W}rPr/{W}lang").get(f"{W}eastAsia") == "zh-TW" for r in runs)
+    default = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
+    assert default.get(f"{W}val") == default.get(f"{W}eastAsia") == "zh-TW"
+    theme = settings.find(f"{W}themeFontLang")
+    assert theme.get(f"{W}val") == theme.get(f"{W}eastAsia") == "zh-TW"
+    langs = {lang.get(f"{W}eastAsia") for lang in styles.iter(f"{W}lang")}
+    assert langs == {"zh-TW"}, langs
+
+
+# ---- Word's validator ------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def every_docx(office, tmp_path_factory):
+    """Every kind of DOCX the project writes: the three plans, a 修正對照表 and a tracked-changes plan."""
+    folder = tmp_path_factory.mktemp("reviews")
+    files = [office[(agency, "docx")] for agency, _ in SEEDS]
+    for kind, name in (("docx", "diff.docx"), ("tracked", "diff.tracked.docx")):
+        done = run([sys.executable, "-m", "pipeline.cli", "diff", "plans/kaohsiung-cec/103.yaml",
+                    "plans/kaohsiung-cec/104.yaml", "--format", kind, "-o", str(folder / name)], cwd=ROOT)
+        assert done.returncode == 0, done.stderr
+        files.append(folder / name)
+    return files
+
+
+def audit(paths: list[Path], folder: Path) -> list[dict]:
+    """openxml-audit's findings for each file (it takes one file or one folder)."""
+    tool = shutil.which("openxml-audit", path=str(Path(sys.executable).parent)) or needs_tool("openxml-audit")
+    folder.mkdir()
+    for path in paths:
+        shutil.copy(path, folder / path.name)
+    done = run([tool, "-o", "json", "-m", "0", "-r", str(folder)])
+    return json.loads(done.stdout)
+
+
+def test_every_docx_passes_openxml_audit_with_no_error_or_warning(every_docx, tmp_path):
+    results = audit(every_docx, tmp_path / "audited")
+    assert len(results) == len(every_docx)
+    for result in results:
+        assert result["error_count"] == 0 and result["warning_count"] == 0, json.dumps(result, ensure_ascii=False)[:2000]

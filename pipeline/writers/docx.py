@@ -155,7 +155,7 @@ def run_xml(text: str, bold: bool = False, italic: bool = False, underline: bool
 def core_properties(title: str, agency: str, subject: str, keywords: str) -> bytes:
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     fields = {"dc:title": title, "dc:creator": agency, "cp:lastModifiedBy": agency,
-              "dc:subject": subject, "cp:keywords": keywords}
+              "dc:subject": subject, "cp:keywords": keywords, "dc:language": LANGUAGE}
     body = "".join(f"<{k}>{escape(v)}</{k}>" for k, v in fields.items())
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
