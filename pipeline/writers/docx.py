@@ -39,6 +39,7 @@ FONTS_SYMBOL = (f'<w:rFonts w:ascii="{EAST_ASIAN}" w:hAnsi="{EAST_ASIAN}" w:east
 LANG = f'<w:lang w:val="{LANGUAGE}" w:eastAsia="{LANGUAGE}"/>'
 BORDERS = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                   for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+COVER_SECTION = "<!--cover-section-->"
 STYLES = {"title": "Title", "heading1": "Heading1", "heading2": "Heading2", "item": "PlanItem",
           "body": "PlanBody", "table": "PlanTable", "cover": "PlanCover", "note": "PlanNote"}
 
@@ -78,6 +79,7 @@ class Body(Layout):
     def __init__(self):
         super().__init__()
         self.links: dict[str, str] = {}  # url → relationship id
+        self.cover = False  # the body starts with a cover section
         self.column_widths: list[int] = []
 
     def run(self, text: str, bold: bool = False, italic: bool = False, underline: bool = False,
@@ -89,7 +91,8 @@ class Body(Layout):
         return f'<w:hyperlink r:id="{rel}">{run_xml(text, bold, italic, True)}</w:hyperlink>'
 
     def paragraph(self, content: str, role: str, *, left: float = 0, hanging: float = 0, tab: bool = False,
-                  page_break: bool = False, space_before: float = 0, keep_next: bool = False) -> str:
+                  page_break: bool = False, space_before: float = 0, keep_next: bool = False,
+                  starts: str | None = None) -> str:
         props = [f'<w:pStyle w:val="{STYLES[role]}"/>']
         if keep_next:
             props.append("<w:keepNext/>")
@@ -102,7 +105,11 @@ class Body(Layout):
         if left or hanging:
             hang = f' w:hanging="{twips(hanging)}"' if hanging else ""
             props.append(f'<w:ind w:left="{twips(left)}"{hang}/>')
-        return f"<w:p><w:pPr>{''.join(props)}</w:pPr>{content}</w:p>"
+        xml = f"<w:p><w:pPr>{''.join(props)}</w:pPr>{content}</w:p>"
+        if starts == "body":  # the cover is a section of its own, ended here: package() fills in its page setup
+            self.cover = True
+            xml = f"<w:p><w:pPr>{COVER_SECTION}</w:pPr></w:p>" + xml
+        return xml
 
     def table_start(self, columns: list[str], widths: list[float]) -> None:
         self.column_widths = [twips(w) for w in widths]
@@ -165,19 +172,41 @@ def core_properties(title: str, agency: str, subject: str, keywords: str) -> byt
             f'<dcterms:modified xsi:type="dcterms:W3CDTF">{now}</dcterms:modified></cp:coreProperties>').encode("utf-8")
 
 
+def cover_section(section: str) -> str:
+    """The cover's section: the reference page setup without header or footer, so the cover has no number."""
+    return re.sub(r"<w:(header|footer)Reference\b[^>]*/>|<w:pgNumType\b[^>]*/>|<w:titlePg\b[^>]*/>", "", section)
+
+
+def numbered_from_one(section: str) -> str:
+    """The body's section, its pages numbered from 1."""
+    section = re.sub(r"<w:pgNumType\b[^>]*/>", "", section)
+    for follower in ("<w:cols", "<w:formProt", "<w:vAlign", "<w:noEndnote", "<w:titlePg", "<w:textDirection",
+                     "<w:bidi", "<w:rtlGutter", "<w:docGrid", "<w:printerSettings", "<w:sectPrChange", "</w:sectPr>"):
+        if follower in section:
+            return section.replace(follower, '<w:pgNumType w:start="1"/>' + follower, 1)
+    return section
+
+
 def package(body: Body, template: str, properties: bytes) -> bytes:
     """A whole .docx: the reference document's parts, with this body and these properties."""
     parts, section = reference_parts(template, os.path.getmtime(template))
     if body.out and body.out[-1].endswith("</w:tbl>"):
         body.out.append(body.paragraph("", "body"))  # Word expects a paragraph between a table and the section end
+    content = "".join(body.out)
+    if body.cover:
+        content = content.replace(COVER_SECTION, cover_section(section))
+        section = numbered_from_one(section)
     xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-           f'<w:document {NAMESPACES}><w:body>{"".join(body.out)}{section}</w:body></w:document>')
+           f'<w:document {NAMESPACES}><w:body>{content}{section}</w:body></w:document>')
     rels = parts["word/_rels/document.xml.rels"].decode("utf-8")
     links = "".join(f'<Relationship Id="{rid}" Type="{HYPERLINK}" Target="{escape(url, quote=True)}" '
                     'TargetMode="External"/>' for url, rid in body.links.items())
     rels = rels.replace("</Relationships>", links + "</Relationships>")
     written = {"word/document.xml": xml.encode("utf-8"), "word/_rels/document.xml.rels": rels.encode("utf-8"),
                "docProps/core.xml": properties}
+    if body.cover:  # 「共 Y 頁」 counts the body's section only
+        written.update({name: data.replace(b" NUMPAGES ", b" SECTIONPAGES ") for name, data in parts.items()
+                        if re.fullmatch(r"word/footer\d*\.xml", name)})
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():

@@ -75,10 +75,13 @@ class Layout(ABC):
 
     @abstractmethod
     def paragraph(self, content: str, role: str, *, left: float = 0, hanging: float = 0, tab: bool = False,
-                  page_break: bool = False, space_before: float = 0, keep_next: bool = False) -> str:
+                  page_break: bool = False, space_before: float = 0, keep_next: bool = False,
+                  starts: str | None = None) -> str:
         """role: title, heading1, heading2, item, body, table, cover, note.
 
-        keep_next: on the same page as what follows (a table's caption, a form's fields)."""
+        keep_next: on the same page as what follows (a table's caption, a form's fields).
+        starts: this paragraph opens a part of the document on a new page: "cover" (no page number) or
+        "body" (pages numbered and counted from here)."""
 
     @abstractmethod
     def run(self, text: str, bold: bool = False, italic: bool = False, underline: bool = False,
@@ -123,9 +126,10 @@ class Layout(ABC):
 
     def document(self, doc: Document) -> None:
         for index, line in enumerate(doc.cover + doc.issued):
-            self.out.append(self.paragraph(self.runs(line), "cover", space_before=120 if index == 0 else 24))
+            self.out.append(self.paragraph(self.runs(line), "cover", space_before=120 if index == 0 else 24,
+                                           starts="cover" if index == 0 else None))
         title = self.run("\n").join(self.runs(line) for line in doc.title_lines)
-        self.out.append(self.paragraph(title, "title", page_break=bool(doc.cover or doc.issued)))
+        self.out.append(self.paragraph(title, "title", starts="body" if doc.cover or doc.issued else None))
         for section in doc.body:
             self.entry(section, 0.0)
         for appendix in doc.appendices:

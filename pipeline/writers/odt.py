@@ -70,6 +70,10 @@ STYLES_XML = (
     'fo:margin-top="2.5cm" fo:margin-bottom="1.5cm" fo:margin-left="2.5cm" fo:margin-right="2.5cm"/>'
     '<style:footer-style><style:header-footer-properties fo:min-height="1cm" fo:margin-top="0.3cm"/></style:footer-style>'
     '</style:page-layout></office:automatic-styles><office:master-styles>'
+    '<style:master-page style:name="Cover" style:page-layout-name="A4"/>'
+    '<style:master-page style:name="Body" style:page-layout-name="A4"><style:footer>'
+    '<text:p text:style-name="Footer">第 <text:page-number text:select-page="current" text:page-adjust="-1">1</text:page-number> 頁'
+    '</text:p></style:footer></style:master-page>'
     '<style:master-page style:name="Standard" style:page-layout-name="A4"><style:footer>'
     '<text:p text:style-name="Footer">第 <text:page-number text:select-page="current">1</text:page-number> 頁，共 '
     '<text:page-count>1</text:page-count> 頁</text:p></style:footer></style:master-page></office:master-styles>'
@@ -124,14 +128,26 @@ class OdtBody(Layout):
         return f'<text:a xlink:type="simple" xlink:href="{escape(href, quote=True)}">{self.run(text, bold, italic)}</text:a>'
 
     def paragraph(self, content: str, role: str, *, left: float = 0, hanging: float = 0, tab: bool = False,
-                  page_break: bool = False, space_before: float = 0, keep_next: bool = False) -> str:
+                  page_break: bool = False, space_before: float = 0, keep_next: bool = False,
+                  starts: str | None = None) -> str:
         parent = ROLES[role]
+        props = []
+        if left or hanging:
+            props.append(f'fo:margin-left="{left:.2f}pt" fo:text-indent="{-hanging:.2f}pt"')
+        if keep_next:
+            props.append('fo:keep-with-next="always"')
+        if page_break:
+            props.append('fo:break-before="page"')
+        if space_before:
+            props.append(f'fo:margin-top="{space_before:.2f}pt"')
+        # The cover's page has no footer; the body's pages are numbered from its first page. LibreOffice counts
+        # every page (and a page number restarted on page 2 adds a hidden blank page to the count), so the
+        # body's footer shows its page number without a total.
+        master = {"cover": "Cover", "body": "Body"}.get(starts or "")
         name = parent
-        if left or hanging or tab or page_break or space_before or keep_next:
-            key = ("paragraph", parent, round(left, 2), round(hanging, 2), tab, page_break, round(space_before, 2),
-                   keep_next)
-            name = self.style(key, lambda n: _indent_style(n, parent, left, hanging, tab, page_break, space_before,
-                                                           keep_next))
+        if props or tab or master:
+            key = ("paragraph", parent, " ".join(props), tab, master)
+            name = self.style(key, lambda n: _paragraph_auto_style(n, parent, " ".join(props), tab, master))
         if role in OUTLINE:
             return f'<text:h text:style-name="{name}" text:outline-level="{OUTLINE[role]}">{content}</text:h>'
         return f'<text:p text:style-name="{name}">{content}</text:p>'
@@ -210,17 +226,10 @@ def _text_style(name: str, bold: bool, italic: bool, underline: bool, strike: bo
     return f'<style:style style:name="{name}" style:family="text"><style:text-properties{props}/></style:style>'
 
 
-def _indent_style(name: str, parent: str, left: float, hanging: float, tab: bool, page_break: bool,
-                  space_before: float, keep_next: bool) -> str:
-    props = f'fo:margin-left="{left:.2f}pt" fo:text-indent="{-hanging:.2f}pt"'
-    if keep_next:
-        props += ' fo:keep-with-next="always"'
-    if page_break:
-        props += ' fo:break-before="page"'
-    if space_before:
-        props += f' fo:margin-top="{space_before:.2f}pt"'
+def _paragraph_auto_style(name: str, parent: str, props: str, tab: bool, master: str | None) -> str:
     tabs = '<style:tab-stops><style:tab-stop style:position="0pt"/></style:tab-stops>' if tab else ""
-    return (f'<style:style style:name="{name}" style:family="paragraph" style:parent-style-name="{parent}">'
+    page = f' style:master-page-name="{master}"' if master else ""
+    return (f'<style:style style:name="{name}" style:family="paragraph" style:parent-style-name="{parent}"{page}>'
             f'<style:paragraph-properties {props}>{tabs}</style:paragraph-properties></style:style>')
 
 

@@ -8,12 +8,15 @@ what to install; the other formats of the same build are still written.
 """
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
 import tempfile
+import zipfile
 
 from ..errors import BuildError
 from ..files import write_atomic
@@ -62,6 +65,28 @@ def convert(docx_bytes: bytes, name: str = "plan") -> bytes:
             return handle.read()
 
 
+def page_count(pdf_bytes: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf_bytes))
+
+
+def with_body_count(docx_bytes: bytes, body_pages: int) -> bytes:
+    """The DOCX with the body's page count written into its SECTIONPAGES fields (LibreOffice shows the
+    result stored in the file: it does not count a section's pages itself)."""
+    source = zipfile.ZipFile(io.BytesIO(docx_bytes))
+    out = io.BytesIO()
+    field = re.compile(rb"( SECTIONPAGES </w:instrText>.*?<w:t>)\d*(</w:t>)", re.S)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in source.namelist():
+            data = source.read(name)
+            if re.fullmatch(r"word/footer\d*\.xml", name):
+                data = field.sub(rb"\g<1>" + str(body_pages).encode() + rb"\g<2>", data)
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
 def write(doc: Document, path: str, options: dict | None = None) -> None:
     docx_bytes = render_docx(doc, checked_template(options or {}))
-    write_atomic(path, convert(docx_bytes))
+    pdf_bytes = convert(docx_bytes)
+    if doc.cover or doc.issued:  # the cover (one page) is not counted: a second pass with the body's count
+        pdf_bytes = convert(with_body_count(docx_bytes, page_count(pdf_bytes) - 1))
+    write_atomic(path, pdf_bytes)
