@@ -238,3 +238,94 @@ def test_every_docx_passes_openxml_audit_with_no_error_or_warning(every_docx, tm
     assert len(results) == len(every_docx)
     for result in results:
         assert result["error_count"] == 0 and result["warning_count"] == 0, json.dumps(result, ensure_ascii=False)[:2000]
+
+
+# ---- PDF/UA-1 and PDF/A-2b ------------------------------------------------------------------------------
+
+PREFLIGHT_JARS = ["preflight", "pdfbox2", "fontbox2", "xmpbox", "commons-logging", "javax.activation", "jaxb-api"]
+
+
+def struct_roles(path: Path) -> tuple[dict[str, int], list]:
+    """How many structure elements of each role the PDF has, and its heading elements."""
+    import pikepdf
+
+    roles: dict[str, int] = {}
+    headings = []
+    with pikepdf.open(path) as opened:
+        stack = [opened.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            if not isinstance(node, pikepdf.Dictionary):
+                continue
+            role = str(node.get("/S", ""))
+            roles[role] = roles.get(role, 0) + 1
+            if re.fullmatch(r"/H\d?", role):
+                headings.append(reaches_content(node))
+            kids = node.get("/K")
+            stack.extend(kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else [])
+    return roles, headings
+
+
+def reaches_content(node) -> bool:
+    """A structure element marks page content: an MCID somewhere under it."""
+    import pikepdf
+
+    kids = node.get("/K") if isinstance(node, pikepdf.Dictionary) else None
+    if kids is None:
+        return False
+    kids = kids if isinstance(kids, pikepdf.Array) else [kids]
+    return any(not isinstance(kid, (pikepdf.Dictionary, pikepdf.Array)) or "/MCID" in kid or reaches_content(kid)
+               for kid in kids)
+
+
+@pytest.mark.parametrize("agency,year", SEEDS)
+def test_pdf_passes_the_pdfua_checker_and_is_tagged(office, agency, year):
+    path = office[(agency, "plan.pdf")]
+    tool = shutil.which("pdfua", path=str(Path(sys.executable).parent)) or needs_tool("pdfua")
+    checked = run([tool, "check", "--format", "json", str(path)])
+    assert checked.returncode == 0, checked.stdout[:3000]
+    import pikepdf
+
+    with pikepdf.open(path) as opened:
+        assert opened.Root.ViewerPreferences.DisplayDocTitle is True
+        assert str(opened.open_metadata().get("dc:title", "")) == docx_title(office[(agency, "docx")])
+        pages_with_artifacts = sum(b"/Artifact" in page.Contents.read_bytes() for page in opened.pages
+                                   if isinstance(page.Contents, pikepdf.Stream))
+        assert pages_with_artifacts == len(opened.pages), "every page's footer is marked as an artifact"
+    xmp = run([needs_tool("pdfinfo"), "-meta", str(path)]).stdout
+    assert "<pdfuaid:part>1</pdfuaid:part>" in xmp and "<pdfaid:part>2</pdfaid:part>" in xmp
+    assert "<pdfaid:conformance>B</pdfaid:conformance>" in xmp
+    roles, headings = struct_roles(path)
+    doc = document(agency, year)
+    assert roles.get("/H1") == len(doc.body) + len(doc.appendices), roles
+    assert headings and all(headings), "every heading has content (pdfua 0.1.3 cannot evaluate UA-14-001 here)"
+    tables = docx_table_count(office[(agency, "docx")])
+    assert roles.get("/Table", 0) == tables and (tables == 0 or roles.get("/TH", 0) >= 2 * tables), roles
+
+
+def docx_title(path: Path) -> str:
+    with zipfile.ZipFile(path) as archive:
+        core = etree.fromstring(archive.read("docProps/core.xml"))
+    return core.find("{http://purl.org/dc/elements/1.1/}title").text
+
+
+def docx_table_count(path: Path) -> int:
+    with zipfile.ZipFile(path) as archive:
+        return len(etree.fromstring(archive.read("word/document.xml")).findall(f".//{W}tbl"))
+
+
+@pytest.mark.parametrize("agency", [a for a, _ in SEEDS])
+def test_pdf_passes_pdfbox_preflight_but_for_its_pdfa_part(office, agency):
+    """Apache PDFBox Preflight (Debian libpdfbox2-java) validates PDF/A-1b, the strictest PDF/A level: fonts
+    embedded, XMP metadata and its schemas, colour, no transparency, no encryption. The file is PDF/A-2b, so
+    Preflight's one expected complaint is the part number (7.11.2 "part must be 1")."""
+    java = needs_tool("java")
+    jars = [Path("/usr/share/java") / f"{name}.jar" for name in PREFLIGHT_JARS]
+    missing = [str(jar) for jar in jars if not jar.exists()]
+    if missing:
+        needs_tool("preflight.jar (apt-get install libpdfbox2-java libactivation-java libjaxb-api-java)")
+    done = run([java, "-cp", ":".join(map(str, jars)), "org.apache.pdfbox.preflight.Validator_A1b",
+                str(office[(agency, "plan.pdf")])])
+    errors = [line.strip() for line in done.stdout.splitlines()[1:] if re.match(r"\s*\d+(\.\d+)*\s*:", line)]
+    assert "not a valid PDF/A-1b" in done.stdout or "is a valid PDF/A-1b" in done.stdout, done.stdout + done.stderr
+    assert errors == ["7.11.2 : Error on MetaData, part must be 1"], errors
