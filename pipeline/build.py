@@ -21,7 +21,7 @@ from .writers import TEMPLATES
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PACKAGE = Path(__file__).resolve().parent
 TEMPLATE_FILES = {"html": ("plan.html.j2", "plan.css"), "docx": ("reference.docx",),
-                  "pdf": ("reference.docx", "fonts.conf")}
+                  "pdf": ("reference.docx", "fonts-kai.conf")}
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Every output as its consumers check it: pages drawn by LibreOffice, Word's validator, PDF/UA and PDF/A checkers.
 
 The three seed plans are written as DOCX and ODT and opened by LibreOffice in ONE conversion for the
-whole session (with the Kai aliases a Linux office installs, templates/fonts.conf); the PDF writer's own
+whole session (with the Kai aliases a Linux office installs, templates/fonts-kai.conf); the PDF writer's own
 files are made once too. The checks read pages, not markup: the fonts each PDF embeds, its page count,
 where each table row lands, what the first page's footer says.
 """
@@ -48,7 +48,7 @@ def office(tmp_path_factory):
             found[(agency, kind)] = path
         found[(agency, "plan.pdf")] = folder / f"{agency}-plan.pdf"
         pdf.write(doc, str(found[(agency, "plan.pdf")]))
-    env = {**os.environ, "FONTCONFIG_FILE": str(TEMPLATES / "fonts.conf"), "HOME": str(folder)}
+    env = {**os.environ, "FONTCONFIG_FILE": pdf.fontconfig_file(str(folder)), "HOME": str(folder)}
     done = run([soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{folder}/profile",
                 "--convert-to", "pdf", "--outdir", str(folder / "pdf"), *sources], env=env)
     for (agency, kind), path in list(found.items()):
@@ -329,3 +329,43 @@ def test_pdf_passes_pdfbox_preflight_but_for_its_pdfa_part(office, agency):
     errors = [line.strip() for line in done.stdout.splitlines()[1:] if re.match(r"\s*\d+(\.\d+)*\s*:", line)]
     assert "not a valid PDF/A-1b" in done.stdout or "is a valid PDF/A-1b" in done.stdout, done.stdout + done.stderr
     assert errors == ["7.11.2 : Error on MetaData, part must be 1"], errors
+
+
+# ---- a Linux office without 標楷體 or TW-Kai -----------------------------------------------------------
+
+def bold_strokes(path: Path) -> int:
+    """Text drawn filled and stroked (2 Tr): how LibreOffice emboldens a face that has no bold."""
+    import pikepdf
+
+    with pikepdf.open(path) as opened:
+        return sum(len(re.findall(rb"\b2 Tr\b", page.Contents.read_bytes())) for page in opened.pages
+                   if isinstance(page.Contents, pikepdf.Stream))
+
+
+@pytest.mark.parametrize("kind", ["docx.pdf", "odt.pdf", "plan.pdf"])
+def test_headings_are_bold_in_the_kai_face(office, kind):
+    assert bold_strokes(office[("fengshan-hr1", kind)]) >= 10
+
+
+def test_without_tw_kai_an_office_draws_the_traditional_ukai_and_its_bold(office, tmp_path):
+    """Only AR PL UKai installed (TW-Kai taken away) and the project's aliases (templates/fonts-kai.conf):
+    LibreOffice draws the Traditional AR PL UKai TW, never the Simplified UKai CN or a Japanese sans, and
+    still emboldens headings."""
+    config = tmp_path / "fonts.conf"
+    config.write_text('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>'
+                      '<include ignore_missing="yes">/etc/fonts/fonts.conf</include><selectfont><rejectfont>'
+                      '<glob>/usr/share/fonts/truetype/cns11643/*</glob><pattern><patelt name="family">'
+                      '<string>TW-Kai</string></patelt></pattern></rejectfont></selectfont>'
+                      f'<include>{TEMPLATES / "fonts-kai.conf"}</include></fontconfig>\n', encoding="utf-8")
+    sources = [office[("fengshan-hr1", "docx")], office[("fengshan-hr1", "odt")]]
+    env = {**os.environ, "FONTCONFIG_FILE": str(config), "HOME": str(tmp_path)}
+    matched = run([needs_tool("fc-match"), "標楷體"], env=env).stdout
+    assert "AR PL UKai TW" in matched, matched
+    done = run([needs_tool("soffice"), "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile",
+                "--convert-to", "pdf", "--outdir", str(tmp_path), *map(str, sources)], env=env)
+    for source in sources:
+        drawn = tmp_path / f"{source.stem}.pdf"
+        assert drawn.exists(), done.stderr
+        faces = fonts(drawn)
+        assert faces and all(re.match(r"(UKaiTW|LiberationSerif)", face) for face in faces), faces
+        assert bold_strokes(drawn) >= 10

@@ -1,7 +1,8 @@
 """PDF writer: Document → the DOCX, converted by LibreOffice headless into PDF/A-2b and PDF/UA-1 with a text layer.
 
-Fonts: LibreOffice runs with templates/fonts.conf, which draws 標楷體 with the open Kai faces (TW-Kai
-from fonts-cns11643-kai, or AR PL UKai from fonts-arphic-ukai) and embeds them. Each conversion has
+Fonts: LibreOffice runs with the machine's font configuration plus templates/fonts-kai.conf, which draws
+標楷體 with the open Traditional Kai faces (TW-Kai from fonts-cns11643-kai, or AR PL UKai TW from
+fonts-arphic-ukai) and embeds them. Each conversion has
 its own temporary LibreOffice profile and its own process group, which is ended if it overruns, so
 builds can run side by side and none is left behind. Without LibreOffice: a BuildError that says
 what to install; the other formats of the same build are still written.
@@ -43,6 +44,16 @@ def soffice() -> str:
     return found
 
 
+def fontconfig_file(folder: str) -> str:
+    """A fontconfig file in folder: the machine's configuration and the project's Kai aliases."""
+    path = os.path.join(folder, "fonts.conf")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>'
+                     '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+                     f'<include>{TEMPLATES / "fonts-kai.conf"}</include></fontconfig>\n')
+    return path
+
+
 def convert(docx_bytes: bytes, name: str = "plan") -> bytes:
     """PDF bytes of a DOCX, by LibreOffice headless."""
     program = soffice()
@@ -50,7 +61,7 @@ def convert(docx_bytes: bytes, name: str = "plan") -> bytes:
         source = os.path.join(work, f"{name}.docx")
         with open(source, "wb") as handle:
             handle.write(docx_bytes)
-        env = {**os.environ, "FONTCONFIG_FILE": str(TEMPLATES / "fonts.conf"), "HOME": work}
+        env = {**os.environ, "FONTCONFIG_FILE": fontconfig_file(work), "HOME": work}
         command = [program, "--headless", "--norestore", "--nolockcheck",
                    f"-env:UserInstallation=file://{work}/profile", "--convert-to", EXPORT, "--outdir", work, source]
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
