@@ -42,6 +42,9 @@ def test_at_375_px_every_table_column_holds_four_characters(site, browser, name)
             const inner = th.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
             return {text: th.textContent, chars: inner / parseFloat(style.fontSize)};
         })).filter(c => c.chars < 4)""")
+    clipped = page.evaluate("""() => [...document.querySelectorAll('th, td')]
+        .filter(cell => cell.scrollWidth > cell.clientWidth + 1).map(cell => cell.textContent.slice(0, 20))""")
+    assert clipped == [], clipped[:5]
     columns = page.evaluate("document.querySelectorAll('thead th').length")
     assert columns >= 3 and narrow == [], narrow
 
@@ -147,3 +150,15 @@ def test_print_ends_no_page_with_a_heading_or_a_table_header(printed):
         last = re.sub(r"\s+", "", body[-1])
         assert not any(h and (h == last or h.endswith(last) and len(last) >= 4) for h in headings), \
             f"page {number} ends with 「{body[-1]}」"
+
+
+def test_phone_screenshot_for_the_readme(site, browser, tmp_path):
+    """UPDATE_SCREENSHOTS=1 refreshes docs/screenshots/form-phone.png: a scoring form at 375 px."""
+    import os
+
+    folder = ROOT / "docs" / "screenshots" if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
+    page = opened(browser, site, "keelung-cec/105/index.html", {"width": 375, "height": 700})
+    page.locator("table.form").first.scroll_into_view_if_needed()
+    page.evaluate("document.querySelector('table.form').closest('.table-wrap').previousElementSibling.scrollIntoView()")
+    page.screenshot(path=str(folder / "form-phone.png"))
+    assert (folder / "form-phone.png").stat().st_size > 20_000
