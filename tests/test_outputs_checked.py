@@ -369,3 +369,61 @@ def test_without_tw_kai_an_office_draws_the_traditional_ukai_and_its_bold(office
         faces = fonts(drawn)
         assert faces and all(re.match(r"(UKaiTW|LiberationSerif)", face) for face in faces), faces
         assert bold_strokes(drawn) >= 10
+
+
+# ---- the ODT's own layout ---------------------------------------------------------------------------------
+
+def forms_of(doc) -> list:
+    from pipeline.tree import Entry, FormBlock
+
+    found, stack = [], list(doc.body) + list(doc.appendices)
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, FormBlock):
+            found.append(node)
+        stack[0:0] = [child for child in getattr(node, "children", []) if isinstance(child, (Entry, FormBlock))]
+    return found
+
+
+@pytest.mark.parametrize("kind", ["docx.pdf", "odt.pdf"])
+def test_a_forms_fields_are_on_the_page_of_its_table(office, kind):
+    """None of a scoring form's header fields (受測機關… 測試人員) is left on the page before its table."""
+    pages = pages_text(office[("keelung-cec", kind)])
+    forms = forms_of(document("keelung-cec", 105))
+    assert len(forms) >= 3
+    page, offset, checked = 0, 0, 0
+    for form in forms:
+        last = re.sub(r"\s+", "", form.fields[0]).split("：")[0]  # the first field: all of them go with the table
+        header = re.sub(r"\s+", "", form.columns[0])[:6]
+        while page < len(pages) and last not in pages[page][offset:]:
+            page, offset = page + 1, 0
+        assert page < len(pages), last
+        offset = pages[page].index(last, offset)
+        assert header in pages[page][offset:], f"{last} ends page {page + 1}; its table starts on the next page"
+        offset += len(last)
+        checked += 1
+    assert checked == len(forms)
+
+
+def test_odt_draws_each_border_once_and_spaces_the_title(office):
+    with zipfile.ZipFile(office[("fengshan-hr1", "odt")]) as archive:
+        content = archive.read("content.xml").decode("utf-8")
+        styles = archive.read("styles.xml").decode("utf-8")
+    rows = re.findall(r"<table:table-row\b[^>]*>(.*?)</table:table-row>", content)
+    first_row = {m.start() for m in re.finditer(r"<table:table-header-rows>", content)}
+    assert rows and first_row
+    borders = dict(re.findall(r'<style:style style:name="(PlanCell\w*)" style:family="table-cell">'
+                              r'<style:table-cell-properties ([^>]*)/>', content))
+    for row_number, row in enumerate(re.findall(r"<table:table-row\b[^>]*>(.*?)</table:table-row>", content)):
+        cells = re.findall(r'<table:(table-cell|covered-table-cell)\b([^>]*)', row)
+        for column, (kind, attributes) in enumerate(cells):
+            if kind != "table-cell":
+                continue
+            props = borders[re.search(r'table:style-name="(\w+)"', attributes).group(1)]
+            assert 'fo:border-right="0.5pt' in props and 'fo:border-bottom="0.5pt' in props
+            assert ('fo:border-left="0.5pt' in props) == (column == 0), (row_number, column, props)
+    assert 'table:style-name="PlanRow"' in content and 'fo:keep-together="always"' in content
+    title = re.search(r'<style:style style:name="Title"[^>]*>(.*?)</style:style>', styles).group(1)
+    assert 'fo:margin-bottom="12pt"' in title
+    face = re.search(r'<style:font-face style:name="標楷體"[^>]*>', styles).group(0)
+    assert "font-family-generic" not in face and "font-pitch" not in face
