@@ -57,6 +57,8 @@ STYLES_XML = (
     f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-styles {NS}>{FONT_FACES}<office:styles>'
     '<style:default-style style:family="paragraph"><style:paragraph-properties fo:line-height="28pt"/>'
     f'{_text_props(16)}</style:default-style>'
+    '<style:default-style style:family="text"/><style:default-style style:family="table"/>'
+    '<style:default-style style:family="table-row"/><style:default-style style:family="table-cell"/>'
     '<style:style style:name="Standard" style:family="paragraph" style:class="text"/>'
     + _paragraph_style("Title", 20, 32, bold=True, align="center", after=TITLE_AFTER_PT)
     + _paragraph_style("Heading_20_1", 16, 28, bold=True, outline=1)
@@ -87,10 +89,6 @@ MANIFEST = ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<manifest:file-entry manifest:full-path="meta.xml" manifest:media-type="text/xml"/>'
             '</manifest:manifest>')
 
-TEXT_STYLES = {(True, False, False, False): "T_b", (False, True, False, False): "T_i",
-               (False, False, True, False): "T_u", (False, False, False, True): "T_s"}
-
-
 class OdtBody(Layout):
     """ODF text for the body of one document, with the automatic styles its indents and tables need."""
 
@@ -117,7 +115,7 @@ class OdtBody(Layout):
             if symbol:  # □ ※ …: the Kai face even after Latin text, which would give them the Latin font
                 name = self.style(("text", "symbol") + flags, lambda n: _text_style(n, *flags, kai=True))
             elif any(flags):
-                name = TEXT_STYLES.get(flags) or self.style(("text",) + flags, lambda n: _text_style(n, *flags))
+                name = self.style(("text",) + flags, lambda n: _text_style(n, *flags))
             else:
                 out.append(body)
                 continue
@@ -168,8 +166,8 @@ class OdtBody(Layout):
                 xml.append("<table:covered-table-cell/>")
                 continue
             span = f' table:number-rows-spanned="{rows}"' if rows > 1 else ""
-            # Each line once: every cell draws its right and bottom edges, the first row its top, the first column its left.
-            style = "PlanCell" + ("T" if self.first_row else "") + ("L" if column == 0 else "")
+            top, left = self.first_row, column == 0
+            style = self.style(("cell", top, left), lambda n, top=top, left=left: _cell_style(n, top, left))
             xml.append(f'<table:table-cell table:style-name="{style}" office:value-type="string"{span}>{content}</table:table-cell>')
         self.first_row = False
         row = f'<table:table-row table:style-name="PlanRow">{"".join(xml)}</table:table-row>'
@@ -179,13 +177,12 @@ class OdtBody(Layout):
         self.out.append("</table:table>")
 
     def automatic_styles(self) -> str:
-        fixed = ('<style:style style:name="PlanTable" style:family="table"><style:table-properties style:width="16cm" '
-                 'table:align="margins"/></style:style>'
-                 '<style:style style:name="PlanRow" style:family="table-row"><style:table-row-properties '
-                 'fo:keep-together="always"/></style:style>'
-                 + "".join(_cell_style(top, left) for top in (False, True) for left in (False, True))
-                 + "".join(_text_style(name, *flags) for flags, name in TEXT_STYLES.items()))
-        return fixed + "".join(xml for _, xml in self.auto.values())
+        """The automatic styles the body uses (ODF validators warn about unused ones)."""
+        tables = ('<style:style style:name="PlanTable" style:family="table"><style:table-properties style:width="16cm" '
+                  'table:align="margins"/></style:style>'
+                  '<style:style style:name="PlanRow" style:family="table-row"><style:table-row-properties '
+                  'fo:keep-together="always"/></style:style>') if self.tables else ""
+        return tables + "".join(xml for _, xml in self.auto.values())
 
 
 def _pieces(text: str):
@@ -233,11 +230,11 @@ def _paragraph_auto_style(name: str, parent: str, props: str, tab: bool, master:
             f'<style:paragraph-properties {props}>{tabs}</style:paragraph-properties></style:style>')
 
 
-def _cell_style(top: bool, left: bool) -> str:
+def _cell_style(name: str, top: bool, left: bool) -> str:
+    """Each line once: every cell draws its right and bottom edges, the first row its top, the first column its left."""
     line = "0.5pt solid #000000"
     edges = {"top": line if top else "none", "left": line if left else "none", "bottom": line, "right": line}
     borders = " ".join(f'fo:border-{side}="{value}"' for side, value in edges.items())
-    name = "PlanCell" + ("T" if top else "") + ("L" if left else "")
     return (f'<style:style style:name="{name}" style:family="table-cell"><style:table-cell-properties '
             f'{borders} fo:padding="0.1cm"/></style:style>')
 
