@@ -6,7 +6,9 @@ fonts, settings, the footer with 「第 X 頁，共 Y 頁」 and the section's p
 are Heading 1 and titled items Heading 2, so Word's navigation pane shows the outline; numbered items
 hang (label, tab, text; wrapped lines align under the text); tables repeat their header row and merge
 row-spanning cells; scoring forms carry □是□否 boxes and a points column. Every run names its East
-Asian font (w:eastAsia), which Word otherwise takes from the theme.
+Asian font (w:eastAsia), which Word otherwise takes from the theme, and its language (zh-TW); symbols
+such as □ ※ … are runs of their own in the Kai face. A cover is a section without a footer; the body's
+section is numbered from 1 and counted by SECTIONPAGES.
 """
 from __future__ import annotations
 

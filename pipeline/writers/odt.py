@@ -3,8 +3,8 @@
 The layout (pipeline/writers/layout.py) decides paragraphs, hanging indents and tables; this module
 writes them as ODF: A4 with 2.5 cm margins, 標楷體 for Chinese (font-name-asian) and Times New Roman for
 Latin, 16 pt on an exact 28 pt line, headings with outline levels (LibreOffice's navigator shows the
-outline), tables with a repeated header row and row-spanning cells, and 「第 X 頁，共 Y 頁」 centred in
-the footer.
+outline), tables with a repeated header row, row-spanning cells and rows kept whole, and 「第 X 頁，共 Y 頁」
+centred in the footer (a cover has a page style without one; the body after it shows 「第 X 頁」).
 """
 from __future__ import annotations
 
