@@ -79,7 +79,7 @@ class TrackedBody(Body):
         if self.title_change is not None:  # the title unit holds the title lines, then the cover's
             old_lines = (self.title_change.old or "").split("\n")[:len(doc.title_lines)]
             self.out[title_at] = self.paragraph(self.redline("\n".join(old_lines), "\n".join(doc.title_lines)),
-                                                "title", page_break=bool(doc.cover or doc.issued))
+                                                "title", starts="body" if doc.cover or doc.issued else None)
         self.out[title_at + 1:title_at + 1] = self.deleted_parts(-1, 0.0)
 
     def entry(self, entry: Entry, base_em: float) -> None:
