@@ -46,8 +46,8 @@ class Outcome:
 
 def agency_of(plan_path: str) -> tuple[str | None, str | None]:
     """plans/<agency>/<year>.yaml → (agency, year) when the path has that shape."""
-    path = Path(plan_path)
-    agency, year = path.parent.name, path.stem
+    folder, name = os.path.split(plan_path)
+    agency, year = os.path.basename(folder), os.path.splitext(name)[0]
     if SLUG.match(agency) and year.isdigit():
         return agency, year
     return None, None
@@ -56,18 +56,19 @@ def agency_of(plan_path: str) -> tuple[str | None, str | None]:
 def jobs_for(paths: list[str], out: str | None, formats: tuple[str, ...], force: bool) -> list[Job]:
     jobs = []
     for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*.yaml") if p.stem.isdigit())
+        if os.path.isdir(given):
+            found = plan_files(given)
             if not found:
                 raise UsageError(f"{given}: 這個資料夾裡沒有計畫檔（<機關>/<年度>.yaml）。 (no plans in folder)")
-            for plan in found:
-                if not inside(given, str(plan)):
-                    raise UsageError(outside_message(str(plan), given))
-                agency, year = agency_of(str(plan))
-                agency = agency or plan.parent.name
-                jobs.append(Job(str(plan), str(Path(out or "build") / agency / plan.stem), formats, agency, force))
-        elif path.is_file():
+            for plan, linked in found:
+                if linked and not inside(given, plan):
+                    raise UsageError(outside_message(plan, given))
+                agency, year = agency_of(plan)
+                agency = agency or os.path.basename(os.path.dirname(plan))
+                stem = os.path.basename(plan)[:-len(".yaml")]
+                jobs.append(Job(plan, os.path.join(out or "build", agency, stem), formats, agency, force))
+        elif os.path.isfile(given):
+            path = Path(given)
             agency, year = agency_of(given)
             if out and len(paths) == 1:
                 folder = Path(out)  # one file: DIR/plan.<fmt>
@@ -78,6 +79,22 @@ def jobs_for(paths: list[str], out: str | None, formats: tuple[str, ...], force:
             raise UsageError(f"{given}: 找不到這個檔案或資料夾。 (no such file or folder)")
     refuse_collisions(jobs)
     return jobs
+
+
+def plan_files(folder: str) -> list[tuple[str, bool]]:
+    """Every <year>.yaml under folder, in path order, each with whether it is a symbolic link.
+
+    Linked folders are not entered (as Path.rglob does not), so only a linked file can lead outside.
+    """
+    found, folders = [], [folder]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                elif entry.name.endswith(".yaml") and entry.name[:-len(".yaml")].isdigit():
+                    found.append((entry.path, entry.is_symlink()))
+    return sorted(found, key=lambda plan: plan[0].split(os.sep))
 
 
 def refuse_collisions(jobs: list[Job]) -> None:
@@ -107,19 +124,49 @@ def fingerprint(plan_bytes: bytes, fmt: str, agency: str | None) -> str:
     digest = hashlib.sha256(plan_bytes)
     digest.update(code_digest().encode())
     digest.update(fmt.encode())
+    digest.update(template_digest(fmt, agency))
+    return digest.hexdigest()
+
+
+def template_digest(fmt: str, agency: str | None) -> bytes:
+    """The templates a format uses for an agency (its own where it has one), read once per build."""
+    return _template_digest(fmt, agency if agency in agencies_with_templates() else None)
+
+
+@lru_cache(maxsize=1)
+def agencies_with_templates() -> frozenset[str]:
+    try:
+        return frozenset(os.listdir(TEMPLATES / "agencies"))
+    except OSError:
+        return frozenset()
+
+
+@lru_cache(maxsize=None)
+def _template_digest(fmt: str, agency: str | None) -> bytes:
+    digest = hashlib.sha256()
     for name in TEMPLATE_FILES.get(fmt, ()):
         for folder in ([TEMPLATES / "agencies" / agency] if agency else []) + [TEMPLATES]:
             candidate = folder / name
             if candidate.exists():
                 digest.update(candidate.read_bytes())
                 break
-    return digest.hexdigest()
+    return digest.digest()
 
 
 def run_job(job: Job) -> Outcome:
     """Build one plan in every format asked; never raises for a problem in the plan."""
+    checked = _guarded(job, _check, job)
+    return checked if isinstance(checked, Outcome) else build_checked(checked)
+
+
+def build_checked(checked: tuple) -> Outcome:
+    """Write the outputs `_check` found out of date; never raises for a problem in the plan."""
+    return _guarded(checked[0], _build, checked)
+
+
+def _guarded(job: Job, action, argument):
     try:
-        return _run(job)
+        return action(argument)
     except PlanError as error:
         return Outcome(job, error=str(error), exit_code=error.exit_code)
     except OSError as exc:
@@ -130,9 +177,8 @@ def run_job(job: Job) -> Outcome:
                                    "請回報這個錯誤。 (unexpected error; plan skipped)"), exit_code=1)
 
 
-def _run(job: Job) -> Outcome:
-    from .loader import load_plan
-
+def _check(job: Job) -> tuple[Job, bytes, list, list]:
+    """(job, the plan's bytes, outputs to write as (format, target, stamp, fingerprint), outputs current)."""
     data = job.data
     try:
         if data is None:
@@ -145,10 +191,17 @@ def _run(job: Job) -> Outcome:
         target = os.path.join(job.out_dir, f"plan.{fmt}")
         stamp = _stamp_path(target)
         current = fingerprint(data, fmt, job.agency)
-        if not job.force and os.path.exists(target) and _read(stamp) == current:
+        if not job.force and _read(stamp) == current and os.path.exists(target):
             skipped.append(target)
         else:
             todo.append((fmt, target, stamp, current))
+    return job, data, todo, skipped
+
+
+def _build(checked: tuple[Job, bytes, list, list]) -> Outcome:
+    from .loader import load_plan
+
+    job, data, todo, skipped = checked
     if not todo:
         return Outcome(job, skipped=tuple(skipped))
     from .tree import build_document
@@ -244,8 +297,21 @@ def _exit_worker(*_) -> None:
 
 
 def run_jobs(jobs: list[Job], workers: int):
-    """Build each job; yields each Outcome as it ends."""
-    return in_parallel(run_job, jobs, workers)
+    """Build each job; yields each Outcome as it ends.
+
+    What is current is decided here first, reading only plans and fingerprints: a plan with nothing
+    to rebuild is reported at once, and worker processes start only for the plans left, if any.
+    """
+    pending = []
+    for job in jobs:
+        checked = _guarded(job, _check, job)
+        if isinstance(checked, Outcome):
+            yield checked
+        elif not checked[2]:
+            yield Outcome(job, skipped=tuple(checked[3]))
+        else:
+            pending.append(checked)
+    yield from in_parallel(build_checked, pending, workers)
 
 
 def plan_file(agency: str, year: str, plans_dir: str = "plans") -> str:

@@ -322,6 +322,8 @@ def site(out: str, plans_dir: str, base_url: str | None, fragment: bool, workers
             if result.error:
                 click.echo(result.error, err=True)
                 code = 1
+            elif result.unchanged:
+                click.echo(f"未變更 unchanged {out}/{result.agency}/{result.year}/", err=True)
             else:
                 click.echo(f"已寫入 wrote {out}/{result.agency}/{result.year}/", err=True)
     except PlanError as error:

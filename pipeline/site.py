@@ -8,11 +8,20 @@
     DIR/<agency>/<year>/fragment.html    with --fragment: the body alone, styles scoped, for a CMS
 
 Links are relative, so the bundle works from file:// and from any static host; nothing is fetched.
+
+Like `plan build`, the site is rebuilt only where something changed. Each plan's folder keeps
+`.page.json`: the fingerprint of what the page was made from (the plan, the previous plan its review
+compares with, the program, the templates, --fragment, whether LibreOffice was there for the PDF)
+and what the index needs to list it. A page whose fingerprint matches and whose files are all there
+is left as it is, without reading the plan. The index and the site maps are written again whenever
+the list they show changes (a plan added, removed, renamed or rebuilt) or --base-url does.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 from xml.etree.ElementTree import Element, SubElement, tostring
@@ -32,6 +41,7 @@ class PageJob:
     out: str
     fragment: bool
     root: str = "plans"  # the plans folder: a plan file may not lead outside it
+    fingerprint: str = ""  # of the page's inputs, kept in .page.json once the page is written
 
 
 @dataclass
@@ -44,6 +54,7 @@ class PageResult:
     previous: int | None = None
     notes: tuple[str, ...] = ()
     error: str | None = None
+    unchanged: bool = False  # the page was current and left as it was
 
 
 def discover(plans_dir: str) -> list[tuple[str, int, str]]:
@@ -56,11 +67,81 @@ def discover(plans_dir: str) -> list[tuple[str, int, str]]:
 
 def jobs(plans_dir: str, out: str, fragment: bool) -> list[PageJob]:
     plans = discover(plans_dir)
+    years: dict[str, list[tuple[int, str]]] = {}
+    for agency, year, path in plans:
+        years.setdefault(agency, []).append((year, path))
     result = []
     for agency, year, path in plans:
-        earlier = [(y, p) for a, y, p in plans if a == agency and y < year]
+        earlier = [(y, p) for y, p in years[agency] if y < year]
         result.append(PageJob(agency, year, path, max(earlier) if earlier else None, out, fragment, plans_dir))
     return result
+
+
+PAGE_STAMP = ".page.json"
+
+
+def page_fingerprint(job: PageJob, pdf: bool) -> str | None:
+    """What a page is made from, as one SHA-256; None when a plan cannot be read or leads outside."""
+    from .build import code_digest
+
+    digest = hashlib.sha256(f"{code_digest()}\0{templates_digest()}\0{job.fragment}\0{pdf}".encode())
+    for plan in (job.plan, *(job.previous[1:] if job.previous else ())):
+        if not inside(job.root, plan):
+            return None  # built, so that the page reports it
+        try:
+            with open(plan, "rb") as handle:
+                digest.update(f"\0{plan}\0".encode() + handle.read())
+        except OSError:
+            return None
+    return digest.hexdigest()
+
+
+_templates: list[str] = []
+
+
+def templates_digest() -> str:
+    """Every template file (the agencies' own too), read once."""
+    if not _templates:
+        from .writers import TEMPLATES
+
+        digest = hashlib.sha256()
+        for folder, subfolders, files in sorted(os.walk(TEMPLATES)):
+            subfolders.sort()
+            for name in sorted(files):
+                with open(os.path.join(folder, name), "rb") as handle:
+                    digest.update(f"{folder}/{name}\0".encode() + handle.read())
+        _templates.append(digest.hexdigest())
+    return _templates[0]
+
+
+def page_outputs(job: PageJob, pdf: bool) -> list[str]:
+    names = ["index.html", "plan.docx", "plan.odt"] + (["plan.pdf"] if pdf else [])
+    names += ["diff.html", "diff.docx"] if job.previous else []
+    return names + (["fragment.html"] if job.fragment else [])
+
+
+def current_page(job: PageJob) -> PageResult | None:
+    """The page's result as kept when it was written, if nothing it is made from has changed since."""
+    folder = os.path.join(job.out, job.agency, str(job.year))
+    try:
+        with open(os.path.join(folder, PAGE_STAMP), encoding="utf-8") as handle:
+            kept = json.load(handle)
+        if kept["fingerprint"] != job.fingerprint:
+            return None
+        if not all(os.path.isfile(os.path.join(folder, name)) for name in kept["outputs"]):
+            return None
+        return PageResult(job.agency, job.year, kept["agency_name"], kept["title"], kept["review"],
+                          kept["previous"], tuple(kept["notes"]), unchanged=True)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _keep_stamp(job: PageJob, result: PageResult, pdf: bool) -> None:
+    folder = os.path.join(job.out, job.agency, str(job.year))
+    kept = {"fingerprint": job.fingerprint, "agency_name": result.agency_name, "title": result.title,
+            "review": result.review, "previous": result.previous, "notes": list(result.notes),
+            "outputs": page_outputs(job, pdf)}
+    write_atomic(os.path.join(folder, PAGE_STAMP), json.dumps(kept, ensure_ascii=False).encode("utf-8"))
 
 
 def build_page(job: PageJob) -> PageResult:
@@ -92,9 +173,11 @@ def _build_page(job: PageJob) -> PageResult:
     docx.write(doc, os.path.join(folder, "plan.docx"), options)
     odt.write(doc, os.path.join(folder, "plan.odt"), options)
     downloads = [("Word 檔（plan.docx）", "plan.docx"), ("ODF 開放文件（plan.odt）", "plan.odt")]
+    with_pdf = False
     try:
         pdf.write(doc, os.path.join(folder, "plan.pdf"), options)
         downloads.append(("PDF 檔（plan.pdf）", "plan.pdf"))
+        with_pdf = True
     except BuildError as error:
         result.notes += (f"{job.plan}: 略過 PDF：{error}",)
     review_link = None
@@ -108,6 +191,8 @@ def _build_page(job: PageJob) -> PageResult:
     html.write(doc, os.path.join(folder, "index.html"), {**options, "site": site})
     if job.fragment:
         html.write(doc, os.path.join(folder, "fragment.html"), {**options, "fragment": True})
+    if job.fingerprint:
+        _keep_stamp(job, result, with_pdf)
     return result
 
 
@@ -135,15 +220,32 @@ def build_site(plans_dir: str, out: str, base_url: str | None, fragment: bool, w
     page_jobs = jobs(plans_dir, out, fragment)
     if not page_jobs:
         raise BuildError(f"{plans_dir}: 沒有任何計畫檔（<機關>/<年度>.yaml）。 (no plans)")
-    results = []
-    for result in in_parallel(build_page, page_jobs, workers):
+    pdf = pdf_available()
+    results, pending = [], []
+    for job in page_jobs:
+        fingerprint = page_fingerprint(job, pdf)
+        job = replace(job, fingerprint=fingerprint or "")
+        kept = current_page(job) if fingerprint else None
+        if kept is None:
+            pending.append(job)
+        else:
+            results.append(kept)
+            yield kept
+    for result in in_parallel(build_page, pending, workers):
         results.append(result)
         yield result
     write_index(out, [r for r in results if not r.error], base_url)
 
 
+def pdf_available() -> bool:
+    import shutil
+
+    return bool(shutil.which("soffice") or shutil.which("libreoffice"))
+
+
 def write_index(out: str, results: list[PageResult], base_url: str | None) -> None:
-    from .writers.html import environment, template_folders, with_security_policy
+    """index.html and the site maps; left as they are when no page changed and they would list the same."""
+    from .build import code_digest
 
     agencies: dict[str, dict] = {}
     for result in sorted(results, key=lambda r: (r.agency, -r.year)):
@@ -153,12 +255,30 @@ def write_index(out: str, results: list[PageResult], base_url: str | None) -> No
                                "review": f"{result.agency}/{result.year}/diff.html" if result.review else None,
                                "previous": result.previous})
     listed = sorted(agencies.values(), key=lambda a: a["name"])
+    shown = hashlib.sha256(json.dumps([listed, base_url, code_digest(), templates_digest()],
+                                      ensure_ascii=False).encode("utf-8")).hexdigest()
+    stamp = os.path.join(out, ".index.sha256")
+    names = ["index.html", "sitemap.html"] + (["sitemap.xml"] if base_url else [])
+    unchanged = all(r.unchanged for r in results)
+    if unchanged and _read_text(stamp) == shown and all(os.path.isfile(os.path.join(out, n)) for n in names):
+        return  # the same list, already written
+    from .writers.html import environment, template_folders, with_security_policy
+
     env = environment(template_folders())
     for template, name in (("site-index.html.j2", "index.html"), ("site-map.html.j2", "sitemap.html")):
         page = with_security_policy(env.get_template(template).render(title=SITE_TITLE, agencies=listed))
         write_atomic(os.path.join(out, name), page.encode("utf-8"))
     if base_url:
         write_atomic(os.path.join(out, "sitemap.xml"), sitemap_xml(base_url, listed))
+    write_atomic(stamp, shown.encode("ascii"))
+
+
+def _read_text(path: str) -> str | None:
+    try:
+        with open(path, encoding="ascii") as handle:
+            return handle.read()
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 URL_SAFE = ":/?#[]@!$&'()*+,;=%~"  # reserved characters and escapes already there; the rest is percent-encoded
