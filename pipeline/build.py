@@ -42,6 +42,7 @@ class Outcome:
     skipped: tuple[str, ...] = ()
     error: str | None = None
     exit_code: int = 0
+    pdfs: tuple = ()  # PDFs left for the build to convert together: (target, stamp, fingerprint, prepared)
 
 
 def agency_of(plan_path: str) -> tuple[str | None, str | None]:
@@ -160,7 +161,11 @@ def run_job(job: Job) -> Outcome:
 
 
 def build_checked(checked: tuple) -> Outcome:
-    """Write the outputs `_check` found out of date; never raises for a problem in the plan."""
+    """Write the outputs `_check` found out of date; never raises for a problem in the plan.
+
+    With a fifth element True, a PDF is only prepared (its DOCX made) and left in Outcome.pdfs for
+    run_jobs to convert together with the other plans' PDFs.
+    """
     return _guarded(checked[0], _build, checked)
 
 
@@ -201,15 +206,19 @@ def _check(job: Job) -> tuple[Job, bytes, list, list]:
 def _build(checked: tuple[Job, bytes, list, list]) -> Outcome:
     from .loader import load_plan
 
-    job, data, todo, skipped = checked
+    job, data, todo, skipped = checked[:4]
+    together = len(checked) > 4 and checked[4]
     if not todo:
         return Outcome(job, skipped=tuple(skipped))
     from .tree import build_document
 
     document = build_document(load_plan(job.plan, data))
-    written, failures = [], []
+    written, failures, pdfs = [], [], []
     for fmt, target, stamp, current in todo:
         try:
+            if fmt == "pdf" and together:
+                pdfs.append((target, stamp, current, _writer(fmt).prepare(document, target, {"agency": job.agency})))
+                continue
             _writer(fmt).write(document, target, {"agency": job.agency})
         except BuildError as error:  # one format failing leaves the others to be written
             failures.append(f"{job.plan}: {fmt}: {error}")
@@ -218,7 +227,7 @@ def _build(checked: tuple[Job, bytes, list, list]) -> Outcome:
         written.append(target)
     error = "\n".join(failures) or None
     return Outcome(job, written=tuple(written), skipped=tuple(skipped), error=error,
-                   exit_code=BuildError.exit_code if failures else 0)
+                   exit_code=BuildError.exit_code if failures else 0, pdfs=tuple(pdfs))
 
 
 def _writer(fmt: str):
@@ -310,8 +319,40 @@ def run_jobs(jobs: list[Job], workers: int):
         elif not checked[2]:
             yield Outcome(job, skipped=tuple(checked[3]))
         else:
-            pending.append(checked)
-    yield from in_parallel(build_checked, pending, workers)
+            pending.append(checked + (True,))
+    waiting = []
+    for outcome in in_parallel(build_checked, pending, workers):
+        if outcome.pdfs:
+            waiting.append(outcome)
+        else:
+            yield outcome
+    if waiting:
+        yield from _convert_together(waiting, workers)
+
+
+def _convert_together(waiting: list[Outcome], workers: int):
+    """The PDFs of every plan, converted by one LibreOffice per worker; yields each plan's whole Outcome."""
+    from .writers import pdf
+
+    prepared = [p[3] for outcome in waiting for p in outcome.pdfs]
+    try:
+        results = iter(pdf.render_pdfs(prepared, instances=workers))
+    except BuildError as error:  # no LibreOffice: every PDF fails alike, the other formats stand
+        results = iter([error] * len(prepared))
+    for outcome in waiting:
+        written, failures = list(outcome.written), [outcome.error] if outcome.error else []
+        for target, stamp, current, _ in outcome.pdfs:
+            result = next(results)
+            try:
+                if isinstance(result, BuildError):
+                    raise result
+                write_atomic(target, result)
+                write_atomic(stamp, current.encode())
+                written.append(target)
+            except BuildError as error:
+                failures.append(f"{outcome.job.plan}: pdf: {error}")
+        yield Outcome(outcome.job, written=tuple(written), skipped=outcome.skipped, error="\n".join(failures) or None,
+                      exit_code=max(outcome.exit_code, BuildError.exit_code if failures else 0))
 
 
 def plan_file(agency: str, year: str, plans_dir: str = "plans") -> str:

@@ -1,5 +1,8 @@
 """PDF writer: Document → the DOCX, converted by LibreOffice headless into PDF/A-2b and PDF/UA-1 with a text layer.
 
+A build converts all its plans' PDFs together: convert_files gives LibreOffice many files in one
+call, so a build starts it once per worker (`-j`), not once per plan.
+
 Fonts: LibreOffice runs with the machine's font configuration plus templates/fonts-kai.conf, which draws
 標楷體 with the open Traditional Kai faces (TW-Kai from fonts-cns11643-kai, or AR PL UKai TW from
 fonts-arphic-ukai) and embeds them. Each conversion has
@@ -56,31 +59,87 @@ def fontconfig_file(folder: str) -> str:
 
 def convert(docx_bytes: bytes, name: str = "plan") -> bytes:
     """PDF bytes of a DOCX, by LibreOffice headless."""
-    program = soffice()
     with tempfile.TemporaryDirectory(prefix="plan-pdf-") as work:
         source = os.path.join(work, f"{name}.docx")
         with open(source, "wb") as handle:
             handle.write(docx_bytes)
-        env = {**os.environ, "FONTCONFIG_FILE": fontconfig_file(work), "HOME": work, "TMPDIR": work}
-        command = [program, "--headless", "--norestore", "--nolockcheck",
-                   f"-env:UserInstallation=file://{work}/profile", "--convert-to", EXPORT, "--outdir", work, source]
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                                   start_new_session=True)
+        result = convert_files([source], work)[source]
+        if isinstance(result, BuildError):
+            raise result
+        with open(result, "rb") as handle:
+            return describe_pdfua_schema(handle.read())
+
+
+def convert_files(sources: list[str], outdir: str, instances: int = 1) -> dict[str, str | BuildError]:
+    """Each DOCX (distinct file names) converted into outdir: {source: its PDF, or the BuildError why not}.
+
+    One LibreOffice call converts many files, so a build starts LibreOffice once, not once per plan:
+    `instances` calls run side by side, each over its share of the files, each with its own profile
+    and process group. All are ended, and their profiles removed, on a timeout, Ctrl-C or SIGTERM.
+    """
+    program = soffice()
+    shares = [sources[i::instances] for i in range(max(1, min(instances, len(sources))))]
+    with tempfile.TemporaryDirectory(prefix="plan-soffice-") as work:
+        running = []
         try:
-            _, errors = process.communicate(timeout=TIMEOUT_SECONDS)
+            for number, share in enumerate(shares):
+                running.append((_start(program, share, outdir, os.path.join(work, str(number))), share))
+            timed_out = _wait(running, TIMEOUT_SECONDS + PER_FILE_SECONDS * max(len(s) for s in shares))
+        except BaseException:  # Ctrl-C or SIGTERM: LibreOffice, in its own session, would run on
+            for process, _ in running:
+                _end(process)
+            raise
+        results: dict[str, str | BuildError] = {}
+        for (process, share), late in zip(running, timed_out):
+            for source in share:
+                target = os.path.join(outdir, os.path.splitext(os.path.basename(source))[0] + ".pdf")
+                # soffice exits 0 even when it could not load the file: the output itself is the proof.
+                if os.path.exists(target) and os.path.getsize(target) > 0:
+                    results[source] = target
+                elif late:
+                    results[source] = BuildError(f"LibreOffice 超過時限仍未完成 PDF，已停止。 (PDF conversion timed out)")
+                else:
+                    results[source] = BuildError(f"LibreOffice 無法產生 PDF：{_last_error(process)} (PDF conversion failed)")
+        return results
+
+
+PER_FILE_SECONDS = 60  # added to TIMEOUT_SECONDS for each file one LibreOffice converts
+
+
+def _start(program: str, sources: list[str], outdir: str, home: str) -> subprocess.Popen:
+    os.makedirs(home)
+    env = {**os.environ, "FONTCONFIG_FILE": fontconfig_file(home), "HOME": home, "TMPDIR": home}
+    command = [program, "--headless", "--norestore", "--nolockcheck", f"-env:UserInstallation=file://{home}/profile",
+               "--convert-to", EXPORT, "--outdir", outdir, *sources]
+    with open(os.path.join(home, "errors.txt"), "wb") as errors:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, env=env, start_new_session=True)
+    process.errors_file = os.path.join(home, "errors.txt")
+    return process
+
+
+def _wait(running: list, seconds: float) -> list[bool]:
+    """Wait for every LibreOffice until the deadline; those still running then are ended. Which overran."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    late = []
+    for process, _ in running:
+        try:
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            late.append(False)
         except subprocess.TimeoutExpired:
             _end(process)
-            raise BuildError(f"LibreOffice 超過 {TIMEOUT_SECONDS} 秒仍未完成 PDF，已停止。 (PDF conversion timed out)") from None
-        except BaseException:  # Ctrl-C or SIGTERM: LibreOffice, in its own session, would run on
-            _end(process)
-            raise
-        target = os.path.join(work, f"{name}.pdf")
-        # soffice exits 0 even when it could not load the file: the output itself is the proof.
-        if not os.path.exists(target) or os.path.getsize(target) == 0:
-            detail = errors.decode("utf-8", "replace").strip().splitlines()[-1:] or ["沒有輸出"]
-            raise BuildError(f"LibreOffice 無法產生 PDF：{detail[0]} (PDF conversion failed)")
-        with open(target, "rb") as handle:
-            return describe_pdfua_schema(handle.read())
+            late.append(True)
+    return late
+
+
+def _last_error(process: subprocess.Popen) -> str:
+    try:
+        with open(process.errors_file, "rb") as handle:
+            lines = handle.read().decode("utf-8", "replace").strip().splitlines()
+    except OSError:
+        lines = []
+    return lines[-1] if lines else "沒有輸出"
 
 
 # PDF/A requires every XMP property outside its own schemas to be described; LibreOffice 7.4 writes the PDF/UA
@@ -142,12 +201,70 @@ def _end(process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
-    process.communicate()
+    process.wait()
+
+
+def prepare(doc: Document, path: str, options: dict | None = None) -> tuple[bytes, bool, int | None]:
+    """What render_pdfs needs for one plan: its DOCX, whether its footer counts the body's pages, and
+    that count as the PDF already at `path` has it (the likely count; None when there is no PDF yet)."""
+    docx_bytes = render_docx(doc, checked_template(options or {}))
+    try:
+        with open(path, "rb") as handle:
+            guess = page_count(handle.read()) - 1
+    except OSError:
+        guess = None
+    return docx_bytes, bool(doc.cover or doc.issued), guess
+
+
+def render_pdfs(prepared: list[tuple[bytes, bool, int | None]], instances: int = 1) -> list[bytes | BuildError]:
+    """The PDF of each prepared DOCX, or the BuildError why not, converted together (convert_files).
+
+    A footer that counts the body's pages (the cover is not counted) shows the number written into
+    the DOCX; it is written from the expected count, and a plan whose PDF turns out to have another
+    count is converted once more with the right one: in a second call for all such plans together.
+    """
+    with tempfile.TemporaryDirectory(prefix="plan-pdf-") as work:
+        first = _stage(work, "first", {i: (with_body_count(docx, guess) if counted and guess is not None else docx)
+                                       for i, (docx, counted, guess) in enumerate(prepared)})
+        converted = convert_files(list(first.values()), os.path.join(work, "first"), instances)
+        results: list = [None] * len(prepared)
+        again = {}
+        for i, (docx, counted, guess) in enumerate(prepared):
+            result = converted[first[i]]
+            if isinstance(result, BuildError):
+                results[i] = result
+                continue
+            with open(result, "rb") as handle:
+                pdf_bytes = handle.read()
+            if counted and page_count(pdf_bytes) - 1 != guess:
+                again[i] = with_body_count(docx, page_count(pdf_bytes) - 1)
+            else:
+                results[i] = describe_pdfua_schema(pdf_bytes)
+        if again:
+            second = _stage(work, "again", again)
+            converted = convert_files(list(second.values()), os.path.join(work, "again"), instances)
+            for i, source in second.items():
+                result = converted[source]
+                if not isinstance(result, BuildError):
+                    with open(result, "rb") as handle:
+                        result = describe_pdfua_schema(handle.read())
+                results[i] = result
+        return results
+
+
+def _stage(work: str, name: str, documents: dict[int, bytes]) -> dict[int, str]:
+    folder = os.path.join(work, name)
+    os.makedirs(folder)
+    paths = {}
+    for i, docx_bytes in documents.items():
+        paths[i] = os.path.join(folder, f"plan-{i:05d}.docx")
+        with open(paths[i], "wb") as handle:
+            handle.write(docx_bytes)
+    return paths
 
 
 def write(doc: Document, path: str, options: dict | None = None) -> None:
-    docx_bytes = render_docx(doc, checked_template(options or {}))
-    pdf_bytes = convert(docx_bytes)
-    if doc.cover or doc.issued:  # the cover (one page) is not counted: a second pass with the body's count
-        pdf_bytes = convert(with_body_count(docx_bytes, page_count(pdf_bytes) - 1))
+    [pdf_bytes] = render_pdfs([prepare(doc, path, options)])
+    if isinstance(pdf_bytes, BuildError):
+        raise pdf_bytes
     write_atomic(path, pdf_bytes)
