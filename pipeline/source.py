@@ -113,9 +113,13 @@ class LineIndex:
         return Where(path, line, index - self.starts[line - 1] + 1)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_COMMENT_AFTER_TEXT = re.compile(r"[ \t]+#(?=[^\s#])")
+
+
 def join_surrogates(value: str) -> str:
     """JSON-style escaped pairs ("\\uD83D\\uDE00") become the one character they stand for; lone halves stay."""
-    if not re.search("[\ud800-\udfff]", value):
+    if not _SURROGATE.search(value):
         return value
     return re.sub("[\ud800-\udbff][\udc00-\udfff]",
                   lambda m: m.group(0).encode("utf-16-le", "surrogatepass").decode("utf-16-le"), value)
@@ -282,9 +286,11 @@ class _TreeBuilder:
         `#` followed at once by text (#3, #A棟) is the officer's text lost.
         """
         end = event.end_mark.index
+        if end >= len(self.text) or self.text[end] not in " \t":
+            return  # nothing after the text on its line can be a comment: it would start with a space
         line_end = self.text.find("\n", end)
         rest = self.text[end:line_end if line_end >= 0 else len(self.text)]
-        comment = re.match(r"[ \t]+#(?=[^\s#])", rest)
+        comment = _COMMENT_AFTER_TEXT.match(rest)
         if comment is None:
             return
         self.notices.append(Problem(self.lines.where(self.path, end + comment.end() - 1), self._field(), (
