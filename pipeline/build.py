@@ -16,10 +16,10 @@ from pathlib import Path
 
 from .errors import BuildError, PlanError, UsageError
 from .files import inside, outside_message, write_atomic
+from .rocdate import plan_year
 from .writers import TEMPLATES
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-ROC_YEAR = re.compile(r"[0-9]{1,3}")  # ASCII digits only: str.isdigit() also takes ² and ٣
 PACKAGE = Path(__file__).resolve().parent
 TEMPLATE_FILES = {"html": ("plan.html.j2", "plan.css"), "docx": ("reference.docx",),
                   "pdf": ("reference.docx", "fonts-kai.conf")}
@@ -49,7 +49,7 @@ def agency_of(plan_path: str) -> tuple[str | None, str | None]:
     """plans/<agency>/<year>.yaml → (agency, year) when the path has that shape."""
     folder, name = os.path.split(plan_path)
     agency, year = os.path.basename(folder), os.path.splitext(name)[0]
-    if SLUG.match(agency) and year.isdigit():
+    if SLUG.match(agency) and plan_year(year) is not None:
         return agency, year
     return None, None
 
@@ -93,7 +93,7 @@ def plan_files(folder: str) -> list[tuple[str, bool]]:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
                     folders.append(entry.path)
-                elif entry.name.endswith(".yaml") and entry.name[:-len(".yaml")].isdigit():
+                elif entry.name.endswith(".yaml") and plan_year(entry.name[:-len(".yaml")]) is not None:
                     found.append((entry.path, entry.is_symlink()))
     return sorted(found, key=lambda plan: plan[0].split(os.sep))
 
@@ -361,7 +361,7 @@ def plan_file(agency: str, year: str, plans_dir: str = "plans") -> str:
         raise UsageError(
             f"AGENCY「{agency}」不是有效的機關代號：只能用小寫英文字母、數字與連字號（例如 kaohsiung-cec）。"
             " (AGENCY must be a slug: [a-z0-9-])")
-    if not ROC_YEAR.fullmatch(year or ""):
+    if plan_year(year or "") is None:
         raise UsageError(f"YEAR「{year}」不是民國年（例如 103）。 (YEAR must be an ROC year)")
     path = os.path.join(plans_dir, agency, f"{int(year)}.yaml")
     if os.path.isfile(path) and not inside(plans_dir, path):

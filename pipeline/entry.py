@@ -178,6 +178,8 @@ def review_of(old: str, new: str, read=None):
 
 def report(outcomes, total: int) -> int:
     """Print each plan's result as it ends; returns the exit code of the whole run."""
+    from .errors import printable
+
     code = 0
     show_bar = total > 1 and sys.stderr.isatty()
     bar = _progress_bar(total) if show_bar else None
@@ -186,7 +188,7 @@ def report(outcomes, total: int) -> int:
             if bar is not None:
                 bar.update(1)
             if outcome.error:
-                say(outcome.error)
+                say(printable(outcome.error, keep_newlines=True))
                 code = max(code, outcome.exit_code)
             for path in outcome.written:
                 say(f"已寫入 wrote {path}")

@@ -10,6 +10,7 @@ import pytest
 
 from conftest import ROOT
 from pipeline import build, site
+from pipeline.rocdate import plan_year
 
 SITE = [sys.executable, "-m", "pipeline.cli", "site"]
 
@@ -71,8 +72,8 @@ def test_plan_files_are_found_as_rglob_finds_them(plans):
     (plans / "a-b" / "101.yaml").write_text("x: 1\n", encoding="utf-8")
     (plans / "a").mkdir()
     (plans / "a" / "101.yaml").write_text("x: 1\n", encoding="utf-8")
-    expected = sorted(str(p) for p in plans.rglob("*.yaml") if p.stem.isdigit())
-    expected_order = [str(p) for p in sorted(p for p in plans.rglob("*.yaml") if p.stem.isdigit())]
+    expected = sorted(str(p) for p in plans.rglob("*.yaml") if plan_year(p.stem) is not None)
+    expected_order = [str(p) for p in sorted(p for p in plans.rglob("*.yaml") if plan_year(p.stem) is not None)]
     found = [path for path, _ in build.plan_files(str(plans))]
     assert sorted(found) == expected and found == expected_order
 

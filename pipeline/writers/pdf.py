@@ -21,6 +21,7 @@ import signal
 import subprocess
 import tempfile
 import zipfile
+from pathlib import Path
 
 from ..errors import BuildError
 from ..files import write_atomic
@@ -109,7 +110,7 @@ PER_FILE_SECONDS = 60  # added to TIMEOUT_SECONDS for each file one LibreOffice 
 def _start(program: str, sources: list[str], outdir: str, home: str) -> subprocess.Popen:
     os.makedirs(home)
     env = {**os.environ, "FONTCONFIG_FILE": fontconfig_file(home), "HOME": home, "TMPDIR": home}
-    command = [program, "--headless", "--norestore", "--nolockcheck", f"-env:UserInstallation=file://{home}/profile",
+    command = [program, "--headless", "--norestore", "--nolockcheck", f"-env:UserInstallation={Path(home, 'profile').as_uri()}",
                "--convert-to", EXPORT, "--outdir", outdir, *sources]
     with open(os.path.join(home, "errors.txt"), "wb") as errors:
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, env=env, start_new_session=True)
@@ -198,7 +199,10 @@ def with_body_count(docx_bytes: bytes, body_pages: int) -> bytes:
 def _end(process: subprocess.Popen) -> None:
     """End LibreOffice and every process it started (its own process group), and reap it."""
     try:
-        os.killpg(process.pid, signal.SIGKILL)
+        if hasattr(os, "killpg"):
+            os.killpg(process.pid, signal.SIGKILL)
+        else:  # Windows: no process groups
+            process.kill()
     except ProcessLookupError:
         pass
     process.wait()
@@ -213,7 +217,7 @@ def prepare(doc: Document, path: str, options: dict | None = None) -> tuple[byte
             guess = page_count(handle.read()) - 1
     except OSError:
         guess = None
-    return docx_bytes, bool(doc.cover or doc.issued), guess
+    return docx_bytes, has_cover(doc), guess
 
 
 def render_pdfs(prepared: list[tuple[bytes, bool, int | None]], instances: int = 1) -> list[bytes | BuildError]:
@@ -261,6 +265,19 @@ def _stage(work: str, name: str, documents: dict[int, bytes]) -> dict[int, str]:
         with open(paths[i], "wb") as handle:
             handle.write(docx_bytes)
     return paths
+
+
+def from_docx(docx_bytes: bytes, has_cover: bool) -> bytes:
+    """The PDF of a rendered plan DOCX. The cover (one page) is not counted: with a cover, a second
+    pass carries the body's page count."""
+    [pdf_bytes] = render_pdfs([(docx_bytes, has_cover, None)])
+    if isinstance(pdf_bytes, BuildError):
+        raise pdf_bytes
+    return pdf_bytes
+
+
+def has_cover(doc: Document) -> bool:
+    return bool(doc.cover or doc.issued)
 
 
 def write(doc: Document, path: str, options: dict | None = None) -> None:
