@@ -132,3 +132,22 @@ def _content(path: Path):
             return {n: re.sub(rb'<dcterms:(created|modified)[^<]*</dcterms:\1>|w:date="[^"]*"', b"", archive.read(n))
                     for n in archive.namelist()}
     return path.read_bytes()
+
+
+def test_docx_copies_the_reference_parts_still_compressed_and_every_part_reads_back(tmp_path):
+    from pipeline.tree import build_document
+    from pipeline.writers import docx
+    from pipeline.writers.zipparts import read_kept, unpacked
+
+    reference = str(ROOT / "templates" / "reference.docx")
+    data = docx.render(build_document(load_plan(str(ROOT / "plans/fengshan-hr1/97.yaml"))), reference)
+    (tmp_path / "plan.docx").write_bytes(data)
+    written, kept = read_kept(str(tmp_path / "plan.docx")), read_kept(reference)
+    assert list(written) == list(kept)
+    with zipfile.ZipFile(tmp_path / "plan.docx") as archive:
+        assert archive.testzip() is None
+        for name in written:
+            assert archive.read(name) == unpacked(written[name])
+    assert written["word/styles.xml"].raw == kept["word/styles.xml"].raw  # copied, not compressed again
+    assert written["word/document.xml"].raw != kept["word/document.xml"].raw
+    assert b"SECTIONPAGES" in unpacked(written["word/footer1.xml"])  # a plan with a cover counts its body's pages

@@ -12,10 +12,10 @@ section is numbered from 1 and counted by SECTIONPAGES.
 """
 from __future__ import annotations
 
-import io
 import os
 import re
 import zipfile
+import zlib
 from datetime import datetime, timezone
 from functools import lru_cache
 
@@ -25,6 +25,7 @@ from ..inline import plain
 from ..tree import Document
 from . import TEMPLATES
 from .layout import Layout, is_east_asian, script_pieces
+from .zipparts import Kept, package as zip_package, read_kept, unpacked
 
 EAST_ASIAN = "標楷體"
 LATIN = "Times New Roman"
@@ -61,14 +62,13 @@ def twips(points: float) -> int:
 
 
 @lru_cache(maxsize=4)
-def reference_parts(path: str, mtime: float) -> tuple[dict[str, bytes], str]:
-    """The reference document's parts, and its body's closing section properties (page setup, footer)."""
+def reference_parts(path: str, mtime: float) -> tuple[dict[str, Kept], str]:
+    """The reference document's parts (compressed, as stored), and its body's closing section properties."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            parts = {name: archive.read(name) for name in archive.namelist()}
-    except (OSError, zipfile.BadZipFile) as exc:
+        parts = read_kept(path)
+        body = unpacked(parts["word/document.xml"]).decode("utf-8") if "word/document.xml" in parts else ""
+    except (OSError, zipfile.BadZipFile, zlib.error, UnicodeDecodeError) as exc:
         raise BuildError(f"{path}: DOCX 範本檔無法開啟（{exc}）。 (cannot open the DOCX template)") from None
-    body = parts.get("word/document.xml", b"").decode("utf-8")
     section = re.search(r"<w:sectPr\b.*?</w:sectPr>", body, re.S)
     if section is None:
         raise BuildError(f"{path}: DOCX 範本檔缺少版面設定（w:sectPr）。 (template has no section properties)")
@@ -200,20 +200,16 @@ def package(body: Body, template: str, properties: bytes) -> bytes:
         section = numbered_from_one(section)
     xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
            f'<w:document {NAMESPACES}><w:body>{content}{section}</w:body></w:document>')
-    rels = parts["word/_rels/document.xml.rels"].decode("utf-8")
+    rels = unpacked(parts["word/_rels/document.xml.rels"]).decode("utf-8")
     links = "".join(f'<Relationship Id="{rid}" Type="{HYPERLINK}" Target="{escape(url, quote=True)}" '
                     'TargetMode="External"/>' for url, rid in body.links.items())
     rels = rels.replace("</Relationships>", links + "</Relationships>")
     written = {"word/document.xml": xml.encode("utf-8"), "word/_rels/document.xml.rels": rels.encode("utf-8"),
                "docProps/core.xml": properties}
     if body.cover:  # 「共 Y 頁」 counts the body's section only
-        written.update({name: data.replace(b" NUMPAGES ", b" SECTIONPAGES ") for name, data in parts.items()
+        written.update({name: unpacked(part).replace(b" NUMPAGES ", b" SECTIONPAGES ") for name, part in parts.items()
                         if re.fullmatch(r"word/footer\d*\.xml", name)})
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, written.get(name, data))
-    return out.getvalue()
+    return zip_package([(name, written.get(name, part)) for name, part in parts.items()])
 
 
 def render(doc: Document, template: str) -> bytes:
