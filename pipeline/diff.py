@@ -20,6 +20,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from .inline import Text
 from .tree import Document, Entry, FormBlock, Paragraph, TableBlock
 
 SIMILAR_UNDER_PARENT = 0.5
@@ -68,6 +69,27 @@ class Change:
         edits = engine.diff_main(self.old, self.new)
         engine.diff_cleanupSemantic(edits)
         return whole_tokens([(op, text) for op, text in edits])
+
+
+    def pieces(self) -> list[tuple[int, Text]]:
+        """The redline cut along the runs of both texts: each piece keeps its emphasis and links."""
+        return cut(Text(self.old or ""), Text(self.new or ""), self.redline())
+
+
+def cut(old: Text, new: Text, edits: list[tuple[int, str]]) -> list[tuple[int, Text]]:
+    """Edits computed on plain text, as slices of the old (deleted) and new (kept, inserted) Texts."""
+    at_old = at_new = 0
+    out = []
+    for op, text in edits:
+        size = len(text)
+        if op == -1:
+            out.append((op, old.slice(at_old, at_old + size)))
+            at_old += size
+        else:
+            out.append((op, new.slice(at_new, at_new + size)))
+            at_new += size
+            at_old += size if op == 0 else 0
+    return out
 
 
 _TOKEN_END = re.compile(r"[0-9A-Za-z]+$")
@@ -140,7 +162,7 @@ def units_of(doc: Document) -> list[Unit]:
         units.append(Unit(len(units), path, text, parent, kind, note, entry))
         return len(units) - 1
 
-    add("標題", "\n".join(doc.title_lines + doc.cover), None, "title")
+    add("標題", Text.join("\n", doc.title_lines + doc.cover), None, "title")
 
     def entry_text(entry: Entry) -> str:
         parts = [entry.mark or "", entry.heading] + entry.body
@@ -151,7 +173,7 @@ def units_of(doc: Document) -> list[Unit]:
                 parts += block.fields + block.notes + ([block.total_label] if block.total_label else [])
         if entry.points and entry.in_form:
             parts.append(entry.points)
-        return "\n".join(p for p in parts if p)
+        return Text.join("\n", [p for p in parts if p])
 
     def walk(blocks: list, parent: int | None, parent_path: str) -> None:
         for block in blocks:
@@ -160,8 +182,8 @@ def units_of(doc: Document) -> list[Unit]:
                 walk(block.children, me, block.path)
             elif isinstance(block, TableBlock):
                 for number, row in enumerate(block.rows, start=1):
-                    cells = [" ".join(_cell_text(b) for b in cell.blocks) for cell in row]
-                    add(f"{parent_path}表格第 {number} 列", " | ".join(cells), parent, "row")
+                    cells = [Text.join(" ", [_cell_text(b) for b in cell.blocks]) for cell in row]
+                    add(f"{parent_path}表格第 {number} 列", Text.join(" | ", cells), parent, "row")
             elif isinstance(block, FormBlock):
                 walk(block.items, parent, parent_path)
 
@@ -173,7 +195,8 @@ def units_of(doc: Document) -> list[Unit]:
 def _cell_text(block) -> str:
     if isinstance(block, Paragraph):
         return block.text
-    return block.label + block.heading + "".join(_cell_text(c) for c in block.children if isinstance(c, (Entry, Paragraph)))
+    return block.label + block.heading + Text.join("", [_cell_text(c) for c in block.children
+                                                        if isinstance(c, (Entry, Paragraph))])
 
 
 # ---- alignment -----------------------------------------------------------------------------------
@@ -337,4 +360,4 @@ def _subtree_text(units: list[Unit], top: Unit) -> str:
             break  # units are in reading order, so a part's units follow it without a gap
         inside.add(unit.index)
         lines.append(unit.text)
-    return "\n".join(lines)
+    return Text.join("\n", lines)

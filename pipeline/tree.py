@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .inline import Text, parse, verbatim
 from .model import Appendix, Basis, Cell, Form, Item, Numbering, Period, Plan, Section, Table
 from .numbering import NumberingOptions, label, next_style
 from .schema import PointRange
@@ -20,7 +21,7 @@ CHECK_MARKS = {"是否": "□是□否", "勾選": "□"}
 
 @dataclass
 class Paragraph:
-    text: str
+    text: Text
     role: str = "body"  # body | fields | note | pre (preformatted: printed line by line, never joined)
 
 
@@ -47,14 +48,13 @@ class Entry:
     path: str = ""            # filled by number(): labels from the top, e.g. 伍、一、（二）
 
     @property
-    def heading(self) -> str:
+    def heading(self) -> Text:
         """The text printed after the label on its first line."""
-        parts = [p for p in (self.code, self.title) if p]
-        head = " ".join(parts)
+        head = Text.join(" ", [p for p in (self.code, self.title) if p])
         if self.same_line and self.paragraphs:
             head += self.paragraphs[0]
         elif not self.title and self.paragraphs:
-            head = " ".join([p for p in (self.code, self.paragraphs[0]) if p])
+            head = Text.join(" ", [p for p in (self.code, self.paragraphs[0]) if p])
         if self.points and self.kind == "item" and not self.in_form:
             head += self.points
         return head
@@ -113,17 +113,18 @@ class Document:
         return " ".join(self.title_lines)
 
 
-def clean(text: str | None) -> str | None:
-    """Trim, and join lines broken inside Chinese text in a literal (|) block: that break is a wrap."""
+def clean(text: str | None) -> Text | None:
+    """Trim, join lines broken inside Chinese text in a literal (|) block (that break is a wrap), and
+    read its inline Markdown: the tree holds Text, never Markdown."""
     if text is None:
         return None
-    return _WRAPPED.sub("", text.strip())
+    return parse(_WRAPPED.sub("", text.strip()))
 
 
 _FENCED = re.compile(r"^```[^\n]*\n(.*?)\n```[ \t]*$", re.M | re.S)
 
 
-def paragraphs(text: str | None) -> list[str]:
+def paragraphs(text: str | None) -> list[Text]:
     if not text:
         return []
     return [clean(part) for part in re.split(r"\n\s*\n", text.strip()) if part.strip()]
@@ -137,7 +138,7 @@ def text_blocks(text: str | None) -> list[Paragraph]:
     position = 0
     for fence in _FENCED.finditer(text):
         blocks += [Paragraph(p) for p in paragraphs(text[position:fence.start()])]
-        blocks.append(Paragraph(fence.group(1).rstrip(), role="pre"))
+        blocks.append(Paragraph(verbatim(fence.group(1).rstrip()), role="pre"))
         position = fence.end()
     return blocks + [Paragraph(p) for p in paragraphs(text[position:])]
 
@@ -181,7 +182,7 @@ def build_document(plan: Plan) -> Document:
 def _cover(plan: Plan) -> list[str]:
     if plan.cover is None:
         return []
-    lines = [plan.agency, clean(plan.cover.title) or " ".join(plan.title)]
+    lines = [clean(plan.agency), clean(plan.cover.title) or clean(" ".join(plan.title))]
     if plan.cover.note:
         lines.append(clean(plan.cover.note))
     return lines
@@ -191,8 +192,8 @@ def _issued(plan: Plan) -> list[str]:
     """Printed on the cover, under its other lines."""
     if plan.cover is None or plan.issued is None:
         return []
-    lines = [f"中華民國 {plan.issued.date}"] if plan.issued.date else []
-    return lines + ([plan.issued.number] if plan.issued.number else [])
+    lines = [verbatim(f"中華民國 {plan.issued.date}")] if plan.issued.date else []
+    return lines + ([verbatim(plan.issued.number)] if plan.issued.number else [])
 
 
 def _section(plan: Plan, key: str, section: Section, options: NumberingOptions) -> Entry:
@@ -234,9 +235,9 @@ def _basis(basis: Basis, key: str, style: str, options: NumberingOptions) -> tup
     if not basis.references:
         return [], []
     if basis.style == "sentence":
-        return ["及".join(reference_text(r) for r in basis.references) + basis.ending], []
+        return [clean("及".join(reference_text(r) for r in basis.references) + basis.ending)], []
     items = [Entry(kind="item", key=f"{key}.references[{i}]", style=style, options=options,
-                   paragraphs=[reference_text(r) + "。"], depth=2)
+                   paragraphs=[clean(reference_text(r) + "。")], depth=2)
              for i, r in enumerate(basis.references)]
     return [], items
 

@@ -21,13 +21,13 @@ def side(body: Body, change: Change, new: bool) -> str:
     if (change.new if new else change.old) is None:
         return body.paragraph("", "table")
     runs = [body.run(f"{path}　", bold=True)] if path else []
-    for op, text in change.redline():
+    for op, piece in change.pieces():
         if op == 0:
-            runs.append(body.run(text))
+            runs.append(body.runs(piece))
         elif op == 1 and new:
-            runs.append(body.run(text, underline=True))
+            runs.append(body.runs(piece.styled(underline=True)))
         elif op == -1 and not new:
-            runs.append(body.run(text, strike=True))
+            runs.append(body.runs(piece.styled(strike=True)))
     return body.paragraph("".join(runs), "table")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 from abc import ABC, abstractmethod
 
-from ..inline import to_runs
+from ..inline import Run, runs_of
 from ..tree import Document, Entry, FormBlock, Paragraph, TableBlock, form_rows
 
 BODY_PT = 16
@@ -75,8 +75,14 @@ class Layout(ABC):
     # ---- shared ------------------------------------------------------------------------------
 
     def runs(self, text: str, bold: bool = False) -> str:
-        return "".join(self.link(r.text, r.href, r.bold or bold, r.italic) if r.href
-                       else self.run(r.text, r.bold or bold, r.italic) for r in to_runs(text))
+        """A Text's runs as markup (a plain str is one unstyled run); `bold` makes them all bold."""
+        return "".join(self.inline(run.styled(bold=True) if bold else run) for run in runs_of(text))
+
+    def inline(self, run: Run) -> str:
+        """One run: a link, or styled text; a writer that tracks changes wraps marked runs."""
+        if run.href:
+            return self.link(run.text, run.href, run.bold, run.italic)
+        return self.run(run.text, run.bold, run.italic, run.underline, run.strike)
 
     def labelled(self, entry: Entry, role: str, base_em: float, size_pt: float,
                  heading: str | None = None) -> tuple[str, float]:
