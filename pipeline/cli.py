@@ -166,7 +166,8 @@ def make_plan(agency: str, year: str, out: str) -> None:
 @click.argument("old", type=click.Path(dir_okay=False))
 @click.argument("new", type=click.Path(dir_okay=False))
 @click.option("--format", "formats", default="text", show_default=True,
-              help="text,html,docx,json,tracked（可多選；tracked 是含修訂標記的新計畫 DOCX）。 Formats.")
+              help="text,html,json,docx,odt,pdf（修正對照表）,tracked,tracked-odt,tracked-html,tracked-pdf"
+                   "（含修訂標記的新計畫；可多選）。 Formats.")
 @click.option("-o", "--output", "out", help="輸出檔；多種格式時作為檔名主幹。 Output file (a stem when several).")
 def diff(old: str, new: str, formats: str, out: str | None) -> None:
     """比較兩份計畫（通常是去年與今年）：新增、刪除、修改、移動與年度更新。"""
@@ -209,7 +210,9 @@ def _review(old: str, new: str):
 def _target(out: str | None, fmt: str, several: bool) -> str:
     import os
 
-    suffix = {"text": "txt", "tracked": "tracked.docx"}.get(fmt, fmt)
+    from .review import SUFFIXES
+
+    suffix = SUFFIXES.get(fmt, fmt)
     if out is None:
         return f"diff.{suffix}"
     return f"{os.path.splitext(out)[0]}.{suffix}" if several else out

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from .inline import Text
@@ -34,9 +35,23 @@ class Unit:
     path: str
     text: str
     parent: int | None
-    kind: str = "entry"   # entry | row | title
+    kind: str = "entry"   # entry | row | title | year
     note: str | None = None
     entry: Entry | None = field(default=None, repr=False)  # the tree node it stands for (entries only)
+    row: tuple | None = field(default=None, repr=False)    # (table, row number) for a table row
+    key: str = field(default="", repr=False)  # the text as a reader sees it: what alignment compares
+
+    def __post_init__(self):
+        self.key = reading_key(self.text)
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def reading_key(text: str) -> str:
+    """Text with what a reader does not see as a change folded away: spaces and line breaks, and the
+    full- or half-width form of the same punctuation, letter or digit (，/, （）/() ：/: １/1)."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
 
 
 @dataclass
@@ -70,6 +85,16 @@ class Change:
         engine.diff_cleanupSemantic(edits)
         return whole_tokens([(op, text) for op, text in edits])
 
+
+    @property
+    def explanation(self) -> str:
+        """The 說明 of a 修正對照表 row: the item's own `note`, else a draft from the kind of change."""
+        if self.note:
+            return self.note
+        if self.kind == "moved":
+            return f"本點移列自{self.old_path}。" + ("" if reading_key(self.old or "") == reading_key(self.new or "")
+                                                     else "文字修正。")
+        return DRAFTS.get(self.kind, "")
 
     def pieces(self) -> list[tuple[int, Text]]:
         """The redline cut along the runs of both texts: each piece keeps its emphasis and links."""
@@ -128,7 +153,9 @@ def whole_tokens(edits: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return result
 
 
-KINDS = ("added", "removed", "modified", "moved", "year")
+DRAFTS = {"added": "本點新增。", "removed": "本點刪除。", "modified": "文字修正。", "year": "年度更新。",
+          "format": "格式調整。"}
+KINDS = ("added", "removed", "modified", "moved", "year")  # and "format", listed only when asked for
 
 
 @dataclass
@@ -138,12 +165,17 @@ class Review:
     old_title: str
     new_title: str
     changes: list[Change]
-    new_doc: Document | None = field(default=None, repr=False, compare=False)  # for the tracked-changes DOCX
+    new_doc: Document | None = field(default=None, repr=False, compare=False)
+    old_doc: Document | None = field(default=None, repr=False, compare=False)
+    old_units: list[Unit] = field(default_factory=list, repr=False, compare=False)
+    new_units: list[Unit] = field(default_factory=list, repr=False, compare=False)
+    match: dict[int, int] = field(default_factory=dict, repr=False, compare=False)  # new unit → old unit
 
     @property
     def summary(self) -> dict[str, int]:
         counts = dict.fromkeys(KINDS, 0)
         for change in self.changes:
+            counts.setdefault(change.kind, 0)
             counts[change.kind] += 1
         return counts
 
@@ -158,11 +190,12 @@ def units_of(doc: Document) -> list[Unit]:
     units: list[Unit] = []
 
     def add(path: str, text: str, parent: int | None, kind: str = "entry", note: str | None = None,
-            entry: Entry | None = None) -> int:
-        units.append(Unit(len(units), path, text, parent, kind, note, entry))
+            entry: Entry | None = None, row: tuple | None = None) -> int:
+        units.append(Unit(len(units), path, text, parent, kind, note, entry, row))
         return len(units) - 1
 
     add("標題", Text.join("\n", doc.title_lines + doc.cover), None, "title")
+    add("年度", Text(f"{doc.year} 年度"), None, "year")
 
     def entry_text(entry: Entry) -> str:
         parts = [entry.mark or "", entry.heading] + entry.body
@@ -183,7 +216,8 @@ def units_of(doc: Document) -> list[Unit]:
             elif isinstance(block, TableBlock):
                 for number, row in enumerate(block.rows, start=1):
                     cells = [Text.join(" ", [_cell_text(b) for b in cell.blocks]) for cell in row]
-                    add(f"{parent_path}表格第 {number} 列", Text.join(" | ", cells), parent, "row")
+                    add(f"{parent_path}表格第 {number} 列", Text.join(" | ", cells), parent, "row",
+                        row=(block, number - 1))
             elif isinstance(block, FormBlock):
                 walk(block.items, parent, parent_path)
 
@@ -214,7 +248,7 @@ def align(old: list[Unit], new: list[Unit]) -> dict[int, int]:
     taken: set[int] = set()
     old_by_text: dict[str, list[int]] = {}
     for unit in old:
-        old_by_text.setdefault(unit.text, []).append(unit.index)
+        old_by_text.setdefault(unit.key, []).append(unit.index)
 
     def old_parent_of(unit: Unit) -> int | None:
         return None if unit.parent is None else match.get(unit.parent, -1)
@@ -228,7 +262,7 @@ def align(old: list[Unit], new: list[Unit]) -> dict[int, int]:
         for unit in new:
             if unit.index in match:
                 continue
-            for o in old_by_text.get(unit.text, ()):
+            for o in old_by_text.get(unit.key, ()):
                 if o not in taken and old[o].kind == unit.kind and (
                         not same_parent or old[o].parent == old_parent_of(unit)):
                     take(unit.index, o)
@@ -247,7 +281,7 @@ def align(old: list[Unit], new: list[Unit]) -> dict[int, int]:
             for o in pool:
                 if o in taken or old[o].kind != unit.kind:
                     continue
-                score = similarity(old[o].text, unit.text)
+                score = similarity(old[o].key, unit.key)
                 if score >= best_score:
                     best, best_score = o, score
             if best is not None:
@@ -270,7 +304,7 @@ def _out_of_order(new: list[Unit], old: list[Unit], match: dict[int, int]) -> se
     for members in groups.values():
         # Among equally short explanations, call the unchanged items the moved ones, so that an
         # edited item keeps its place and is reported as modified.
-        weights = [1.0 if new[n].text == old[match[n]].text else 1.001 for n in members]
+        weights = [1.0 if new[n].key == old[match[n]].key else 1.001 for n in members]
         keep = _heaviest_increasing([match[n] for n in members], weights)
         moved.update(n for position, n in enumerate(members) if position not in keep)
     return moved
@@ -307,7 +341,10 @@ def roll_years(text: str, old_year: int, new_year: int) -> str:
 
 # ---- the review --------------------------------------------------------------------------------
 
-def compare(old_doc: Document, new_doc: Document, old_name: str = "", new_name: str = "") -> Review:
+def compare(old_doc: Document, new_doc: Document, old_name: str = "", new_name: str = "",
+            show_format: bool = False) -> Review:
+    """The changes from old_doc to new_doc in the new plan's reading order. Changes a reader cannot
+    see (spaces, punctuation width) are left out, or listed as kind "format" with show_format."""
     old, new = units_of(old_doc), units_of(new_doc)
     match = align(old, new)
     matched_old = {o: n for n, o in match.items()}
@@ -329,14 +366,17 @@ def compare(old_doc: Document, new_doc: Document, old_name: str = "", new_name: 
         reparented = (unit.parent is None) != (before.parent is None) or (
             unit.parent is not None and match.get(unit.parent) != before.parent)
         moved = reparented or unit.index in out_of_order
-        if before.text == unit.text:
+        if before.key == unit.key:
             if moved:
                 changes.append(Change("moved", before.path, unit.path, before.text, unit.text, unit.note,
                                       (unit.index, 0), before, unit, anchor(before.index)))
+            elif show_format and before.text != unit.text:
+                changes.append(Change("format", before.path, unit.path, before.text, unit.text, unit.note,
+                                      (unit.index, 0), before, unit))
             continue
         if moved:
             kind = "moved"
-        elif roll_years(before.text, old_doc.year, new_doc.year) == unit.text:
+        elif reading_key(roll_years(before.text, old_doc.year, new_doc.year)) == unit.key:
             kind = "year"
         else:
             kind = "modified"
@@ -349,7 +389,7 @@ def compare(old_doc: Document, new_doc: Document, old_name: str = "", new_name: 
         changes.append(Change("removed", unit.path, None, _subtree_text(old, unit), None, None,
                               (where, 1 + unit.index), old_unit=unit, old_anchor=where))
     changes.sort(key=lambda c: c.order)
-    return Review(old_name, new_name, old_doc.title, new_doc.title, changes, new_doc)
+    return Review(old_name, new_name, old_doc.title, new_doc.title, changes, new_doc, old_doc, old, new, match)
 
 
 def _subtree_text(units: list[Unit], top: Unit) -> str:

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 _MARKUP = re.compile(r"[*_`\[\]<>&\\]")
 URL_SCHEMES = {"http", "https", "mailto"}
-MARKS = ("ins", "del")  # a tracked insertion or deletion
+MARKS = ("ins", "del", "move-from", "move-to")  # a tracked insertion, deletion, or the two ends of a move
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Run:
     href: str | None = None
     underline: bool = False  # shown underlined: new wording in the 修正對照表
     strike: bool = False     # shown struck through: old wording in the 修正對照表
-    mark: str | None = None  # "ins" | "del": a tracked change, accepted or rejected by the reviewer
+    mark: str | None = None  # one of MARKS: a tracked change, accepted or rejected by the reviewer
 
     def styled(self, **changes) -> "Run":
         return replace(self, **changes)
@@ -171,9 +171,9 @@ def to_html(text: str | None) -> str:
             piece = f'<s class="removed">{piece}</s>'
         if run.href:
             piece = f'<a href="{html.escape(run.href, quote=True)}" rel="noopener noreferrer">{piece}</a>'
-        if run.mark == "ins":
+        if run.mark in ("ins", "move-to"):
             piece = f'<ins><span class="visually-hidden">新增：</span>{piece}</ins>'
-        elif run.mark == "del":
+        elif run.mark in ("del", "move-from"):
             piece = f'<del><span class="visually-hidden">刪除：</span>{piece}</del>'
         out.append(piece)
     return "".join(out)

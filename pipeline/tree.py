@@ -19,10 +19,14 @@ _WRAPPED = re.compile(rf"(?<=[{CJK_OR_PUNCT}])[ \t]*\n[ \t]*(?=[{CJK_OR_PUNCT}])
 CHECK_MARKS = {"是否": "□是□否", "勾選": "□"}
 
 
+CHANGES = ("ins", "del", "move-from", "move-to")  # how a tracked document marks a whole block
+
+
 @dataclass
 class Paragraph:
     text: Text
     role: str = "body"  # body | fields | note | pre (preformatted: printed line by line, never joined)
+    change: str | None = None  # in a tracked document: one of CHANGES
 
 
 @dataclass
@@ -46,10 +50,24 @@ class Entry:
     in_form: bool = False     # a row of a scoring form: points go to their own column
     label: str = ""           # filled by number()
     path: str = ""            # filled by number(): labels from the top, e.g. 伍、一、（二）
+    # In a tracked document (the review): the whole entry inserted, deleted or moved (one of CHANGES);
+    # its label as marked runs (the old label deleted, the new inserted); its wording with the edits.
+    change: str | None = None
+    move_id: int = 0          # pairs the two places of a moved entry
+    marked_label: Text | None = None
+    marked_heading: Text | None = None
+    marked_body: list[Text] | None = None
+
+    @property
+    def label_text(self) -> Text:
+        """The label as printed: with its tracked change, if any."""
+        return self.marked_label if self.marked_label is not None else Text(self.label)
 
     @property
     def heading(self) -> Text:
         """The text printed after the label on its first line."""
+        if self.marked_heading is not None:
+            return self.marked_heading
         head = Text.join(" ", [p for p in (self.code, self.title) if p])
         if self.same_line and self.paragraphs:
             head += self.paragraphs[0]
@@ -60,8 +78,10 @@ class Entry:
         return head
 
     @property
-    def body(self) -> list[str]:
+    def body(self) -> list[Text]:
         """Paragraphs printed under the first line."""
+        if self.marked_body is not None:
+            return self.marked_body
         if self.same_line or not self.title:
             return self.paragraphs[1:]
         return self.paragraphs
@@ -81,6 +101,7 @@ class TableBlock:
     caption: str | None = None
     widths: list[int] = field(default_factory=list)
     context: str = ""  # the title of the part that holds the table: a caption for screen readers
+    row_changes: list[str | None] = field(default_factory=list)  # in a tracked document: per row, one of CHANGES
 
 
 @dataclass
@@ -97,6 +118,14 @@ class FormBlock:
     context: str = ""  # the form's title: a caption for screen readers
 
 
+@dataclass(frozen=True)
+class Revisions:
+    """Who made a tracked document's changes, and when."""
+
+    author: str
+    date: str  # ISO 8601, UTC
+
+
 @dataclass
 class Document:
     agency: str
@@ -107,6 +136,8 @@ class Document:
     cover: list[str] = field(default_factory=list)
     issued: list[str] = field(default_factory=list)  # the cover's date and number of issue: one year's only
     source: str = ""
+    revisions: Revisions | None = None  # set on a tracked document: who made its marked changes, and when
+    subject: str = ""  # what the document is, for its properties (default: the agency's plan of the year)
 
     @property
     def title(self) -> str:

@@ -2,7 +2,7 @@
 
 The page carries its own CSS (nothing is fetched), `lang="zh-Hant-TW"`, a skip link, a table of
 contents, real headings, and tables with captions and `th scope`. Plan text goes through
-pipeline.inline, which renders Markdown and sanitises it.
+pipeline.inline, which prints its runs (emphasis, links, tracked changes as <ins>/<del>), every character escaped.
 """
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ def environment(folders: list[str]) -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, bytecode_cache=bytecode_cache())
     env.filters.update(inline=lambda t: Markup(to_html(t or "")), plain=lambda t: plain(t or ""),
                        anchor=anchor, form_rows=form_rows, in_groups=in_groups, form_field=form_field)
+    env.tests["entry"] = lambda block: isinstance(block, Entry)
     return env
 
 

@@ -13,7 +13,7 @@ import zipfile
 
 from ..files import write_atomic
 from ..inline import plain
-from ..tree import Document
+from ..tree import Document, Revisions
 from .docx import EAST_ASIAN, LATIN, escape
 from .layout import Layout
 
@@ -27,7 +27,9 @@ NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
       'xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:dc="http://purl.org/dc/elements/1.1/" '
       'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" office:version="1.3"')
 ROLES = {"title": "Title", "heading1": "Heading_20_1", "heading2": "Heading_20_2", "item": "Plan_20_Item",
-         "body": "Plan_20_Body", "table": "Plan_20_Table", "cover": "Plan_20_Cover", "note": "Plan_20_Note"}
+         "body": "Plan_20_Body", "table": "Plan_20_Table", "header": "Plan_20_Table_20_Heading",
+         "cover": "Plan_20_Cover", "note": "Plan_20_Note"}
+INSERTED = {"ins", "move-to"}
 OUTLINE = {"heading1": 1, "heading2": 2}
 FONT_FACES = (f'<office:font-face-decls><style:font-face style:name="{LATIN}" svg:font-family="&apos;{LATIN}&apos;" '
               'style:font-family-generic="roman" style:font-pitch="variable"/>'
@@ -63,6 +65,7 @@ STYLES_XML = (
     + _paragraph_style("Plan_20_Item", 16, 28) + _paragraph_style("Plan_20_Body", 16, 28)
     + _paragraph_style("Plan_20_Cover", 20, 40, bold=True, align="center")
     + _paragraph_style("Plan_20_Table", 12, 18) + _paragraph_style("Plan_20_Note", 12, 18)
+    + _paragraph_style("Plan_20_Table_20_Heading", 12, 18, bold=True, align="center")
     + _paragraph_style("Footer", 10, 12, align="center")
     + '</office:styles><office:automatic-styles><style:page-layout style:name="A4">'
     '<style:page-layout-properties fo:page-width="21cm" fo:page-height="29.7cm" style:print-orientation="portrait" '
@@ -89,11 +92,13 @@ TEXT_STYLES = {(True, False, False, False): "T_b", (False, True, False, False): 
 class OdtBody(Layout):
     """ODF text for the body of one document, with the automatic styles its indents and tables need."""
 
-    def __init__(self):
+    def __init__(self, revisions: Revisions | None = None):
         super().__init__()
         self.auto: dict[tuple, tuple[str, str]] = {}   # (kind, properties) → (style name, its XML)
         self.tables = 0
         self.column_widths: list[float] = []
+        self.revisions = revisions
+        self.regions: list[str] = []  # text:changed-region elements, one per tracked run
 
     def style(self, key: tuple, make) -> str:
         """The automatic style for these properties, made once: make(name) gives its XML."""
@@ -103,13 +108,34 @@ class OdtBody(Layout):
         return self.auto[key][0]
 
     def run(self, text: str, bold: bool = False, italic: bool = False, underline: bool = False,
-            strike: bool = False) -> str:
+            strike: bool = False, mark: str | None = None) -> str:
         body = "".join(_pieces(text))
         flags = (bold, italic, underline, strike)
-        if not any(flags):
+        if any(flags):
+            name = TEXT_STYLES.get(flags) or self.style(("text",) + flags, lambda n: _text_style(n, *flags))
+            body = f'<text:span text:style-name="{name}">{body}</text:span>'
+        mark = mark or self.tracking
+        if mark is None or self.revisions is None or not text:
             return body
-        name = TEXT_STYLES.get(flags) or self.style(("text",) + flags, lambda n: _text_style(n, *flags))
-        return f'<text:span text:style-name="{name}">{body}</text:span>'
+        return self.tracked(body, mark in INSERTED)
+
+    def tracked(self, body: str, inserted: bool) -> str:
+        """A tracked run: inserted text between change marks, deleted text kept in its changed region."""
+        ident = f"ct{len(self.regions) + 1}"
+        info = (f"<office:change-info><dc:creator>{escape(self.revisions.author)}</dc:creator>"
+                f"<dc:date>{self.revisions.date.rstrip('Z')}</dc:date></office:change-info>")
+        if inserted:
+            self.regions.append(f'<text:changed-region xml:id="{ident}" text:id="{ident}"><text:insertion>{info}'
+                                "</text:insertion></text:changed-region>")
+            return f'<text:change-start text:change-id="{ident}"/>{body}<text:change-end text:change-id="{ident}"/>'
+        self.regions.append(f'<text:changed-region xml:id="{ident}" text:id="{ident}"><text:deletion>{info}'
+                            f"<text:p>{body}</text:p></text:deletion></text:changed-region>")
+        return f'<text:change text:change-id="{ident}"/>'
+
+    def tracked_changes(self) -> str:
+        if self.revisions is None:
+            return ""
+        return f'<text:tracked-changes text:track-changes="true">{"".join(self.regions)}</text:tracked-changes>'
 
     def link(self, text: str, href: str, bold: bool = False, italic: bool = False) -> str:
         return f'<text:a xlink:type="simple" xlink:href="{escape(href, quote=True)}">{self.run(text, bold, italic)}</text:a>'
@@ -213,18 +239,19 @@ def _column_style(name: str, width: float) -> str:
 
 def meta(doc: Document) -> str:
     fields = {"dc:title": plain(doc.title), "meta:initial-creator": doc.agency, "dc:creator": doc.agency,
-              "dc:subject": f"{doc.agency} {doc.year} 年度計畫", "meta:keyword": f"{doc.agency}; {doc.year}",
+              "dc:subject": doc.subject or f"{doc.agency} {doc.year} 年度計畫", "meta:keyword": f"{doc.agency}; {doc.year}",
               "dc:language": "zh-TW"}
     body = "".join(f"<{k}>{escape(v)}</{k}>" for k, v in fields.items())
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-meta {NS}><office:meta>{body}</office:meta></office:document-meta>'
 
 
 def render(doc: Document) -> bytes:
-    body = OdtBody()
+    body = OdtBody(doc.revisions)
     body.document(doc)
     content = (f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content {NS}>{FONT_FACES}'
                f'<office:automatic-styles>{body.automatic_styles()}</office:automatic-styles>'
-               f'<office:body><office:text>{"".join(body.out)}</office:text></office:body></office:document-content>')
+               f'<office:body><office:text>{body.tracked_changes()}{"".join(body.out)}</office:text></office:body>'
+               '</office:document-content>')
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(zipfile.ZipInfo("mimetype"), MIMETYPE, compress_type=zipfile.ZIP_STORED)
