@@ -194,7 +194,7 @@ def units_of(doc: Document) -> list[Unit]:
         units.append(Unit(len(units), path, text, parent, kind, note, entry, row))
         return len(units) - 1
 
-    add("標題", Text.join("\n", doc.title_lines + doc.cover), None, "title")
+    add("標題", Text.join("\n", doc.title_lines + doc.cover + doc.issued), None, "title")
     add("年度", Text(f"{doc.year} 年度"), None, "year")
 
     def entry_text(entry: Entry) -> str:

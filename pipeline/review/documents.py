@@ -114,6 +114,7 @@ class Tracker:
         self.old_of = review.match
         self.new_of = {o: n for n, o in review.match.items()}
         self.moves = 0
+        self.put_back_order: dict[int, int] = {}  # id(copy of an old part put back) → its place in the old plan
         kinds_new = {c.new_unit.index: c.kind for c in review.changes if c.new_unit is not None}
         kinds_old = {c.old_unit.index: c.kind for c in review.changes if c.old_unit is not None}
         self.whole_new = {i for i, k in kinds_new.items() if k in ("added", "moved")}
@@ -172,6 +173,7 @@ class Tracker:
             doc, old = self.doc, self.review.old_doc
             doc.title_lines = _paired(old.title_lines, doc.title_lines)
             doc.cover = _paired(old.cover, doc.cover)
+            doc.issued = _paired(old.issued, doc.issued)
         elif new_unit.kind == "entry":
             old, entry = old_unit.entry, self.copy_of(new_unit.entry)
             entry.marked_heading = marked(old.heading, entry.heading)
@@ -234,10 +236,11 @@ class Tracker:
         gone = copy.deepcopy(unit.entry)
         mark_all(gone, mark)
         gone.move_id = self.moves
-        new_list.insert(self._position(old_list, new_list, unit.entry), gone)
+        new_list.insert(self._position(old_list, new_list, unit.entry, unit.index), gone)
+        self.put_back_order[id(gone)] = unit.index
 
-    def _position(self, old_list: list, new_list: list, entry: Entry) -> int:
-        """After the nearest earlier sibling still present (and parts already put back after it)."""
+    def _position(self, old_list: list, new_list: list, entry: Entry, order: int) -> int:
+        """After the nearest earlier sibling still present, and after parts put back that stood before it."""
         at = _index(old_list, entry)
         units_by_entry = {id(u.entry): u.index for u in self.review.old_units if u.entry is not None}
         position = None
@@ -250,7 +253,7 @@ class Tracker:
                     break
         if position is None:
             position = next((i for i, b in enumerate(new_list) if isinstance(b, Entry)), len(new_list))
-        while position < len(new_list) and getattr(new_list[position], "change", None) in ("del", "move-from"):
+        while position < len(new_list) and self.put_back_order.get(id(new_list[position]), order) < order:
             position += 1
         return position
 
@@ -278,12 +281,13 @@ class Tracker:
                 if any(r is row for r in table.rows):
                     position = _index(table.rows, row) + 1
                     break
-        while position < len(changes) and changes[position] == "del":
+        while position < len(table.rows) and self.put_back_order.get(id(table.rows[position]), unit.index) < unit.index:
             position += 1
         gone = copy.deepcopy(old_table.rows[number])
         _mark_row(gone, "del")
         table.rows.insert(position, gone)
         changes.insert(position, "del")
+        self.put_back_order[id(gone)] = unit.index
 
     @staticmethod
     def _row_changes(table: TableBlock) -> list:

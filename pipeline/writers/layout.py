@@ -114,15 +114,17 @@ class Layout(ABC):
 
     def document(self, doc: Document) -> None:
         for index, line in enumerate(doc.cover + doc.issued):
-            self.out.append(self.paragraph(self.runs(line), "cover", space_before=120 if index == 0 else 24))
+            self.out.append(self.text_paragraph(line, "cover", space_before=120 if index == 0 else 24))
         title = self.run("\n").join(self.runs(line) for line in doc.title_lines)
         self.out.append(self.paragraph(title, "title", page_break=bool(doc.cover or doc.issued)))
         self.children(doc.body, 0.0)
         for appendix in doc.appendices:
+            self.tracking = appendix.change
             self.out.append(self.paragraph(self.runs(appendix.title or ""), "heading1", page_break=True))
             for text in appendix.body:
-                self.out.append(self.paragraph(self.runs(text), "body"))
+                self.out.append(self.text_paragraph(text, "body"))
             self.children(appendix.children, 0.0)
+            self.tracking = None
 
     def entry(self, entry: Entry, base_em: float) -> None:
         outer, first = self.tracking, len(self.out)
