@@ -87,3 +87,49 @@ def run(sizes=(1, 5, 20)) -> list[tuple]:
                               runs=1 if times >= 20 else 3)
         rows.append((times, units, len(old_text), ours_time, difflib_time, review.summary))
     return rows
+
+
+# ---- two unrelated plans: nothing aligns, so every unit looks for a similar one ---------------------
+
+WORDS = ("服務", "品質", "民眾", "申辦", "流程", "簡化", "便民", "措施", "推動", "辦理", "機關", "資訊", "網站", "檢討",
+         "改善", "滿意度", "調查", "訓練", "同仁", "櫃台", "電話", "禮貌", "創新", "整合", "資源", "宣導", "活動", "成效",
+         "評核", "獎勵", "標準", "作業", "時限", "案件", "系統", "線上", "查詢", "回應", "意見", "陳情", "處理", "追蹤")
+
+
+def unrelated(items: int, seed: int):
+    """A plan of `items` items (ten sections of items with sub-items) whose sentences come from `seed`."""
+    import random
+
+    from pipeline.model import Plan, Section
+
+    rng = random.Random(seed)
+
+    def sentence() -> str:
+        return "".join(rng.choice(WORDS) for _ in range(rng.randint(8, 20))) + "。"
+
+    sections, made = [], 0
+    per_section = max(1, items // 10)
+    while made < items:
+        top = []
+        while len(top) * 4 < per_section and made < items:
+            children = [Item(text=sentence()) for _ in range(min(3, items - made - 1))]
+            top.append(Item(title=sentence()[:8], text=sentence(), items=children))
+            made += 1 + len(children)
+        sections.append(Section(title=f"第 {len(sections) + 1} 段", items=top))
+    plan = Plan(agency="測試機關", year=103, title=["測試計畫"], sections=sections)
+    plan.order = ["sections"]
+    return plan
+
+
+def run_unrelated(sizes=((1000, 1000), (1000, 3000), (3000, 3000))) -> list[tuple]:
+    rows = []
+    for old_items, new_items in sizes:
+        old_doc, new_doc = build_document(unrelated(old_items, 1)), build_document(unrelated(new_items, 2))
+        review = None
+
+        def ours():
+            nonlocal review
+            review = compare(old_doc, new_doc)
+
+        rows.append((len(units_of(old_doc)), len(units_of(new_doc)), timing(ours, runs=1), review.summary))
+    return rows

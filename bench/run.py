@@ -9,6 +9,7 @@ Targets:
   200 plans, `plan build -j 2` on two processes   <= 0.33 x pandoc's 400 runs on two processes
   diff of two plans 20 x kaohsiung-cec 103        <= 1 s and <= 0.10 x difflib over the whole texts,
                                                   growing close to linearly (1x, 5x, 20x shown)
+  diff of two unrelated plans, 1,000 and 3,000 items   growing close to linearly with the items
 """
 from __future__ import annotations
 
@@ -113,6 +114,7 @@ def main() -> int:
     print(f"\nmedians of {RUNS} runs (folder: {max(3, RUNS // 2)}); {os.cpu_count()} cores; "
           f"python {sys.version.split()[0]}")
     print_diff_bench()
+    print_unrelated_diff_bench()
     return 0
 
 
@@ -126,6 +128,18 @@ def print_diff_bench() -> None:
         found = ", ".join(f"{k} {n}" for k, n in summary.items() if n)
         print(f"{f'{times}x (4 edits)':30s} {units:6d} {chars:7d} {ours * 1000:8.1f}ms {theirs:8.3f}s "
               f"{ours / theirs:7.4f}  {found}")
+
+
+def print_unrelated_diff_bench() -> None:
+    """Two unrelated plans: nothing aligns, so every unit searches for a similar one; the cost should
+    grow close to linearly with the number of items (it grew with their product before candidates
+    were filtered by shared character pairs)."""
+    from diff_bench import run_unrelated
+
+    print(f"\n{'diff of unrelated plans':30s} {'old':>6s} {'new':>6s} {'plan diff':>10s}  changes found")
+    for old_units, new_units, seconds, summary in run_unrelated():
+        found = ", ".join(f"{k} {n}" for k, n in summary.items() if n)
+        print(f"{'':30s} {old_units:6d} {new_units:6d} {seconds:9.2f}s  {found}")
 
 
 if __name__ == "__main__":

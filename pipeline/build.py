@@ -15,10 +15,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import BuildError, PlanError, UsageError
-from .files import write_atomic
+from .files import inside, outside_message, write_atomic
 from .writers import TEMPLATES
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ROC_YEAR = re.compile(r"[0-9]{1,3}")  # ASCII digits only: str.isdigit() also takes ² and ٣
 PACKAGE = Path(__file__).resolve().parent
 TEMPLATE_FILES = {"html": ("plan.html.j2", "plan.css"), "docx": ("reference.docx",),
                   "pdf": ("reference.docx", "fonts.conf")}
@@ -31,6 +32,7 @@ class Job:
     formats: tuple[str, ...]
     agency: str | None
     force: bool = False
+    data: bytes | None = None  # the plan's bytes when they came from standard input
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ def jobs_for(paths: list[str], out: str | None, formats: tuple[str, ...], force:
             if not found:
                 raise UsageError(f"{given}: 這個資料夾裡沒有計畫檔（<機關>/<年度>.yaml）。 (no plans in folder)")
             for plan in found:
+                if not inside(given, str(plan)):
+                    raise UsageError(outside_message(str(plan), given))
                 agency, year = agency_of(str(plan))
                 agency = agency or plan.parent.name
                 jobs.append(Job(str(plan), str(Path(out or "build") / agency / plan.stem), formats, agency, force))
@@ -72,7 +76,23 @@ def jobs_for(paths: list[str], out: str | None, formats: tuple[str, ...], force:
             jobs.append(Job(given, str(folder), formats, agency, force))
         else:
             raise UsageError(f"{given}: 找不到這個檔案或資料夾。 (no such file or folder)")
+    refuse_collisions(jobs)
     return jobs
+
+
+def refuse_collisions(jobs: list[Job]) -> None:
+    """Two plans that would write the same output folder are an error before anything is written."""
+    seen: dict[str, Job] = {}
+    clashes = []
+    for job in jobs:
+        key = os.path.normcase(os.path.abspath(job.out_dir))
+        if key in seen:
+            clashes.append(f"{seen[key].plan} 與 {job.plan} 都會寫到 {job.out_dir}")
+        else:
+            seen[key] = job
+    if clashes:
+        raise UsageError("兩份計畫會寫到同一個輸出資料夾，互相覆蓋：" + "；".join(clashes)
+                         + "。請改名或分開建置。 (two plans map to the same output folder)")
 
 
 @lru_cache(maxsize=1)
@@ -102,14 +122,22 @@ def run_job(job: Job) -> Outcome:
         return _run(job)
     except PlanError as error:
         return Outcome(job, error=str(error), exit_code=error.exit_code)
+    except OSError as exc:
+        return Outcome(job, error=f"{exc.filename or job.plan}: 無法讀取或寫入：{exc.strerror}。 ({exc.strerror})",
+                       exit_code=1)
+    except Exception as exc:  # noqa: BLE001 — one plan's failure must not stop the others being built
+        return Outcome(job, error=(f"{job.plan}: 建置時發生未預期的錯誤（{type(exc).__name__}: {exc}），已略過這份計畫；"
+                                   "請回報這個錯誤。 (unexpected error; plan skipped)"), exit_code=1)
 
 
 def _run(job: Job) -> Outcome:
     from .loader import load_plan
 
+    data = job.data
     try:
-        with open(job.plan, "rb") as handle:
-            data = handle.read()
+        if data is None:
+            with open(job.plan, "rb") as handle:
+                data = handle.read()
     except OSError as exc:
         raise UsageError(f"{job.plan}: 無法讀取：{exc.strerror}。 (cannot read)") from None
     todo, skipped = [], []
@@ -160,16 +188,49 @@ def _read(path: str) -> str | None:
 
 
 def in_parallel(function, items: list, workers: int):
-    """function(item) for each item, in worker processes when there are several; yields results as they end."""
+    """function(item) for each item, in worker processes when there are several; yields results as they end.
+
+    Interrupted (Ctrl-C, SIGTERM, or the caller stops reading), the work not yet started is dropped
+    and the workers are ended at once with SIGTERM, on which each ends its own LibreOffice and
+    removes its temporary files; outputs are only ever renamed into place whole.
+    """
     if workers <= 1 or len(items) <= 1:
         for item in items:
             yield function(item)
         return
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    import multiprocessing
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for future in as_completed([pool.submit(function, item) for item in items]):
-            yield future.result()
+    pool = multiprocessing.Pool(processes=min(workers, len(items)), initializer=_worker_signals)
+    finished = False
+    try:
+        yield from pool.imap_unordered(function, items)
+        finished = True
+    finally:
+        if finished:
+            pool.close()
+        else:
+            pool.terminate()
+        pool.join()
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised as an interrupt so that the same cleanup runs as for Ctrl-C."""
+
+
+def raise_on_terminate(*_) -> None:
+    raise Terminated()
+
+
+def _worker_signals() -> None:
+    """In a worker: Ctrl-C is the main process's to handle; SIGTERM unwinds (ending LibreOffice, removing temporaries)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_worker)
+
+
+def _exit_worker(*_) -> None:
+    raise SystemExit(143)  # unwinds every `finally` and except-BaseException cleanup; ends the worker quietly
 
 
 def run_jobs(jobs: list[Job], workers: int):
@@ -183,9 +244,11 @@ def plan_file(agency: str, year: str, plans_dir: str = "plans") -> str:
         raise UsageError(
             f"AGENCY「{agency}」不是有效的機關代號：只能用小寫英文字母、數字與連字號（例如 kaohsiung-cec）。"
             " (AGENCY must be a slug: [a-z0-9-])")
-    if not (year or "").isdigit():
+    if not ROC_YEAR.fullmatch(year or ""):
         raise UsageError(f"YEAR「{year}」不是民國年（例如 103）。 (YEAR must be an ROC year)")
     path = os.path.join(plans_dir, agency, f"{int(year)}.yaml")
+    if os.path.isfile(path) and not inside(plans_dir, path):
+        raise UsageError(outside_message(path, plans_dir))
     if not os.path.isfile(path):
         existing = sorted(str(p.relative_to(plans_dir)) for p in Path(plans_dir).glob("*/*.yaml"))
         listed = "\n".join(f"  {p}" for p in existing) or "  （目前沒有任何計畫檔）"

@@ -2,6 +2,8 @@
 
 Each command imports only what it needs, so a command starts about as fast as Python does.
 Problems are printed one per line as FILE:LINE:COL: field: message; no traceback reaches the user.
+Standard output carries only what a command produces (the review as text or JSON, the schema, an
+imported plan, the version); problems, progress and what was written go to standard error.
 """
 from __future__ import annotations
 
@@ -9,15 +11,48 @@ import sys
 
 import click
 
+from .cliwords import PlanGroup
 from .errors import PlanError, PlanProblems
 
 
+STDIN = "-"  # as an input: read standard input; as -o: write to standard output (as pandoc does)
+
+
 def _fail(error: PlanError) -> None:
-    click.echo(str(error), err=True)
+    from .errors import printable
+
+    click.echo(printable(str(error), keep_newlines=True), err=True)
     sys.exit(error.exit_code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(PlanGroup):
+    """The command group; the one place where errors become a message and an exit code."""
+
+    def invoke(self, ctx):
+        import signal
+        import threading
+
+        from .build import Terminated, raise_on_terminate
+
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, raise_on_terminate)  # SIGTERM unwinds like Ctrl-C: workers and LibreOffice end
+        try:
+            return super().invoke(ctx)
+        except PlanError as error:
+            _fail(error)
+        except OSError as exc:  # a file-system fault outside the writers: one line with the path
+            from .files import fault_message
+
+            click.echo(fault_message(exc, exc.filename or ""), err=True)
+            sys.exit(1)
+        except KeyboardInterrupt as interrupt:
+            click.echo("已中斷；先前完成的輸出都保留著。 (interrupted)", err=True)
+            sys.exit(143 if isinstance(interrupt, Terminated) else 130)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="pipeline", prog_name="plan", message="%(prog)s %(version)s",
+                      help="顯示版本後結束。 Show the version and exit.")
 def main() -> None:
     """計畫檔（YAML）的檢查、輸出與年度比較。 Annual plans: validate, build, compare."""
 
@@ -30,20 +65,31 @@ def validate(files: tuple[str, ...], strict: bool) -> None:
     from .conventions import convention_warnings
     from .loader import load_plan
 
-    failed = False
+    failed: list[str] = []
+    warned = 0
     for path in files:
         try:
-            plan = load_plan(path, _read(path))
+            plan = load_plan(_name(path), _read(path))
         except PlanProblems as problems:
             click.echo(str(problems), err=True)
-            failed = True
+            failed.append(path)
             continue
         warnings = convention_warnings(plan)
         for warning in warnings:
             click.echo(str(warning), err=True)
+        warned += len(warnings)
         if warnings and strict:
-            failed = True
-    sys.exit(1 if failed else 0)
+            failed.append(path)
+    if failed:
+        sys.exit(1)  # the problems above, one line each, are the whole answer
+    click.echo(_validation_summary(len(files), warned), err=True)
+
+
+def _validation_summary(checked: int, warned: int) -> str:
+    plans = f"{checked} 份計畫" if checked > 1 else "計畫"
+    if warned:
+        return f"{plans}{'皆' if checked > 1 else ''}沒有錯誤，但有 {warned} 個寫作慣例的警告。 (valid, {warned} warnings)"
+    return f"{plans}{'皆' if checked > 1 else ''}無問題。 (all {checked} valid)"
 
 
 @main.command()
@@ -59,13 +105,16 @@ def fmt(files: tuple[str, ...], check: bool) -> None:
     for path in files:
         data = _read(path)
         try:
-            plan = load_plan(path, data)
+            plan = load_plan(_name(path), data)
         except PlanProblems as problems:
             click.echo(str(problems), err=True)
             failed = True
             continue
         text = data.decode("utf-8-sig")
         fixed = fix_source(text, plan)
+        if path == STDIN and not check:
+            click.echo(fixed, nl=False)
+            continue
         if fixed == text:
             continue
         changed = True
@@ -73,7 +122,7 @@ def fmt(files: tuple[str, ...], check: bool) -> None:
             click.echo(f"{path}: 需要整理 (would reformat)", err=True)
         else:
             write_atomic(path, fixed.encode("utf-8"))
-            click.echo(f"已整理 reformatted {path}")
+            click.echo(f"已整理 reformatted {path}", err=True)
     sys.exit(1 if failed or (check and changed) else 0)
 
 
@@ -87,7 +136,7 @@ def schema(output: str | None) -> None:
     from .schema import json_schema
 
     text = json.dumps(json_schema(Plan, "年度計畫 plan"), ensure_ascii=False, indent=2) + "\n"
-    if output:
+    if output and output != STDIN:
         from .files import write_atomic
 
         write_atomic(output, text.encode("utf-8"))
@@ -121,12 +170,41 @@ def build(paths: tuple[str, ...], out: str | None, formats: str, workers: int | 
     from .build import jobs_for, run_jobs
     from .writers import FORMATS
 
-    try:
-        jobs = jobs_for(list(paths), out, _formats(formats, FORMATS), force)
-    except PlanError as error:
-        _fail(error)
+    chosen = _formats(formats, FORMATS)
+    if STDIN in paths or out == STDIN:
+        sys.exit(_build_stream(paths, out, chosen))
+    jobs = jobs_for(list(paths), out, chosen, force)
     workers = workers or min(len(jobs), os.cpu_count() or 1)
     sys.exit(_report(run_jobs(jobs, workers), len(jobs)))
+
+
+def _build_stream(paths: tuple[str, ...], out: str | None, formats: tuple[str, ...]) -> int:
+    """`plan build - ...` reads the plan from standard input; `-o -` writes one format to standard output."""
+    import os
+    import tempfile
+
+    from .build import Job, run_job
+    from .errors import UsageError
+
+    if len(paths) != 1:
+        raise UsageError("讀標準輸入（-）時只能給一份計畫。 (- must be the only input)")
+    if out == STDIN and len(formats) != 1:
+        raise UsageError("輸出到標準輸出（-o -）時只能選一種格式，例如 --format html。 (-o - needs one format)")
+    data = _read(paths[0]) if paths[0] == STDIN else None
+    with tempfile.TemporaryDirectory(prefix="plan-build-") as work:
+        folder = work if out == STDIN else (out or "build")
+        outcome = run_job(Job(_name(paths[0]), folder, formats, None, True, data))
+        if outcome.error:
+            click.echo(outcome.error, err=True)
+            return outcome.exit_code
+        if out == STDIN:
+            with open(os.path.join(work, f"plan.{formats[0]}"), "rb") as handle:
+                sys.stdout.buffer.write(handle.read())
+            sys.stdout.flush()
+        else:
+            for path in outcome.written:
+                click.echo(f"已寫入 wrote {path}", err=True)
+    return 0
 
 
 @main.command(name="make")
@@ -140,10 +218,7 @@ def make_plan(agency: str, year: str, out: str) -> None:
 
     from .build import Job, plan_file, run_jobs
 
-    try:
-        path = plan_file(agency, year)
-    except PlanError as error:
-        _fail(error)
+    path = plan_file(agency, year)
     folder = os.path.join(out, agency, str(int(year)))
     code = _report(run_jobs([Job(path, folder, ("docx", "html"), agency)], 1), 1)
     previous = os.path.join("plans", agency, f"{int(year) - 1}.yaml")
@@ -158,7 +233,7 @@ def make_plan(agency: str, year: str, out: str) -> None:
                 write(review, fmt, target, {"agency": agency})
             except PlanError as error:
                 _fail(error)
-            click.echo(f"已寫入 wrote {target}")
+            click.echo(f"已寫入 wrote {target}", err=True)
     sys.exit(code)
 
 
@@ -169,21 +244,32 @@ def make_plan(agency: str, year: str, out: str) -> None:
               help="text,html,json,docx,odt,pdf（修正對照表）,tracked,tracked-odt,tracked-html,tracked-pdf"
                    "（含修訂標記的新計畫；可多選）。 Formats.")
 @click.option("-o", "--output", "out", help="輸出檔；多種格式時作為檔名主幹。 Output file (a stem when several).")
-def diff(old: str, new: str, formats: str, out: str | None) -> None:
+@click.option("--exit-code", is_flag=True,
+              help="有差異時結束代碼為 1（同 git diff --exit-code）。 Exit 1 when the plans differ.")
+def diff(old: str, new: str, formats: str, out: str | None, exit_code: bool) -> None:
     """比較兩份計畫（通常是去年與今年）：新增、刪除、修改、移動與年度更新。"""
     from .review import FORMATS, to_json, write
 
     chosen = _formats(formats, FORMATS)
     review = _review(old, new)
 
+    if out == STDIN and len(chosen) != 1:
+        from .errors import UsageError
+
+        raise UsageError("輸出到標準輸出（-o -）時只能選一種格式。 (-o - needs one format)")
     for fmt in chosen:
-        if out is None and fmt in ("text", "json"):
+        if out == STDIN and fmt not in ("text", "json"):
+            _write_to_stdout(lambda target: write(review, fmt, target), fmt)
+            continue
+        if out in (None, STDIN) and fmt in ("text", "json"):
             if fmt == "text":
                 from .review.text import render
 
                 click.echo(render(review, colour=sys.stdout.isatty()), nl=False)
             else:
-                click.echo(to_json(review), nl=False)
+                from .errors import json_for_terminal
+
+                click.echo(json_for_terminal(to_json(review)), nl=False)
             continue
         target = _target(out, fmt, len(chosen) > 1)
         try:
@@ -191,6 +277,8 @@ def diff(old: str, new: str, formats: str, out: str | None) -> None:
         except PlanError as error:
             _fail(error)
         click.echo(f"已寫入 wrote {target}", err=True)
+    if exit_code and review.changes:
+        sys.exit(1)
 
 
 def _review(old: str, new: str):
@@ -201,10 +289,22 @@ def _review(old: str, new: str):
     documents = []
     for path in (old, new):
         try:
-            documents.append(build_document(load_plan(path, _read(path))))
+            documents.append(build_document(load_plan(_name(path), _read(path))))
         except PlanProblems as problems:
             _fail(problems)
     return compare(documents[0], documents[1], old, new)
+
+
+def _write_to_stdout(write_to, suffix: str) -> None:
+    """Run a writer into a temporary file and copy its bytes to standard output."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="plan-out-") as work:
+        target = f"{work}/out.{suffix}"
+        write_to(target)
+        with open(target, "rb") as handle:
+            sys.stdout.buffer.write(handle.read())
+        sys.stdout.flush()
 
 
 def _target(out: str | None, fmt: str, several: bool) -> str:
@@ -224,19 +324,23 @@ def _target(out: str | None, fmt: str, several: bool) -> str:
 @click.option("--force", is_flag=True, help="覆蓋已存在的計畫檔。 Overwrite an existing plan.")
 def new_year(agency: str, year: str, force: bool) -> None:
     """依該機關最近一年的計畫，產生 plans/AGENCY/YEAR.yaml 草稿（年度與日期順延）。"""
-    from .build import SLUG
+    from .build import ROC_YEAR, SLUG
     from .errors import UsageError
     from .newyear import new_plan
 
     try:
         if not SLUG.match(agency):
             raise UsageError(f"機關代號「{agency}」只能用小寫英文字母、數字與連字號。 (AGENCY must be a slug)")
-        if not year.isdigit():
+        if not ROC_YEAR.fullmatch(year):
             raise UsageError(f"YEAR「{year}」不是民國年（例如 104）。 (YEAR must be an ROC year)")
-        source, target = new_plan(agency, int(year), force=force)
+        source, target, checks = new_plan(agency, int(year), force=force)
     except PlanError as error:
         _fail(error)
-    click.echo(f"已寫入 wrote {target}（依 {source}）")
+    click.echo(f"已寫入 wrote {target}（依 {source}）", err=True)
+    if checks:
+        click.echo(f"請確認以下 {len(checks)} 處（檔案開頭也以「# 請確認:」列出）：", err=True)
+        for check in checks:
+            click.echo(f"  {target}: {check}", err=True)
 
 
 @main.command()
@@ -260,11 +364,56 @@ def site(out: str, plans_dir: str, base_url: str | None, fragment: bool, workers
                 click.echo(result.error, err=True)
                 code = 1
             else:
-                click.echo(f"已寫入 wrote {out}/{result.agency}/{result.year}/")
+                click.echo(f"已寫入 wrote {out}/{result.agency}/{result.year}/", err=True)
     except PlanError as error:
         _fail(error)
-    click.echo(f"網站 site: {out}/index.html")
+    click.echo(f"網站 site: {out}/index.html", err=True)
     sys.exit(code)
+
+
+@main.command()
+@click.argument("agency", required=False)
+@click.argument("year", required=False)
+@click.option("--plans", "plans_dir", default="plans", show_default=True, help="計畫檔所在資料夾。 Plans folder.")
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="連接埠；0 表示自動選一個空的。 Port (0: any free one).")
+@click.option("--open", "open_browser", is_flag=True, help="啟動後開啟瀏覽器。 Open the browser.")
+def serve(agency: str | None, year: str | None, plans_dir: str, port: int, open_browser: bool) -> None:
+    """即時預覽：存檔後瀏覽器自動更新計畫網頁、年度比較與 DOCX 版面（只限本機）。
+    未指定年度時用該機關最新的計畫；都未指定時用最近修改的計畫。"""
+    from .serve import choose_plan, start, stop
+
+    try:
+        agency, path, previous = choose_plan(plans_dir, agency, year)
+    except PlanError as error:
+        _fail(error)
+    try:
+        server, preview, threads = start(path, previous, agency, port)
+    except OSError as exc:
+        from .errors import UsageError
+
+        _fail(UsageError(f"無法在連接埠 {port} 啟動預覽：{exc.strerror}；請用 --port 換一個。 (cannot listen)"))
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    click.echo(f"預覽 preview: {url}  （{path}；按 Ctrl+C 結束 press Ctrl+C to stop）", err=True)
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url)
+    import signal
+
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        click.echo("預覽結束 stopping…", err=True)
+        stop(server, preview, threads)
+
+
+def _interrupt(signum, frame):
+    """SIGTERM ends `plan serve` as Ctrl+C does."""
+    raise KeyboardInterrupt
 
 
 @main.command(name="import")
@@ -272,17 +421,22 @@ def site(out: str, plans_dir: str, base_url: str | None, fragment: bool, workers
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="寫成 YAML 檔（預設印出）。")
 @click.option("--report", is_flag=True, help="列出辨識到的結構，以及保留為一般文字的部分。")
 @click.option("--year", type=click.IntRange(1, 999), help="計畫年度（民國年），原文沒有寫年度時指定。 ROC year, when the text has none.")
-def import_plan(source: str, out: str | None, report: bool, year: int | None) -> None:
+@click.option("--force", is_flag=True, help="覆蓋已存在的輸出檔。 Overwrite an existing file.")
+def import_plan(source: str, out: str | None, report: bool, year: int | None, force: bool) -> None:
     """由既有的計畫（.docx，或由 PDF、網頁取出的 .txt／.md）產生計畫 YAML。"""
     from .importer import import_file, to_yaml_with_notes
     from .loader import load_plan
 
-    try:
-        imported = import_file(source, year)
-        text = to_yaml_with_notes(imported, source)
-        load_plan(out or "imported.yaml", text.encode("utf-8"))  # what is written must load
-    except PlanError as error:
-        _fail(error)
+    import os
+
+    from .errors import UsageError
+
+    out = None if out == STDIN else out
+    if out and os.path.lexists(out) and not force:
+        raise UsageError(f"{out}: 已經存在，不會覆蓋；要取代它請加 --force。 (file exists; use --force)")
+    imported = import_file(source, year, _read(source) if source == STDIN else None)
+    text = to_yaml_with_notes(imported, _name(source))
+    load_plan(out or "imported.yaml", text.encode("utf-8"))  # what is written must load
     if report:
         for line in imported.report:
             click.echo(f"辨識 recognised: {line}", err=True)
@@ -308,9 +462,9 @@ def _report(outcomes, total: int) -> int:
                 click.echo(outcome.error, err=True)
                 code = max(code, outcome.exit_code)
             for path in outcome.written:
-                click.echo(f"已寫入 wrote {path}", err=show_bar)
+                click.echo(f"已寫入 wrote {path}", err=True)
             for path in outcome.skipped:
-                click.echo(f"未變更 unchanged {path}", err=show_bar)
+                click.echo(f"未變更 unchanged {path}", err=True)
     return code
 
 
@@ -325,9 +479,16 @@ class _NoBar:
         pass
 
 
+def _name(path: str) -> str:
+    """How an input is named in messages: standard input is <stdin>."""
+    return "<stdin>" if path == STDIN else path
+
+
 def _read(path: str) -> bytes:
     from .errors import UsageError
 
+    if path == STDIN:
+        return sys.stdin.buffer.read()
     try:
         with open(path, "rb") as handle:
             return handle.read()

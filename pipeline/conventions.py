@@ -81,9 +81,100 @@ def _table_texts(table: Table, path: str):
             yield from _item_texts(cell.items, f"{path}.rows[{r}][{c}].items")
 
 
+def every_string(obj, path: str = ""):
+    """Every string field of a plan, however deep: (where, field path, text)."""
+    import dataclasses
+
+    for f in dataclasses.fields(obj):
+        if f.metadata.get("internal"):
+            continue
+        value, here = getattr(obj, f.name), f"{path}.{f.name}" if path else f.name
+        where = obj.at.get(f.name) or obj.where
+        if isinstance(value, str):
+            yield where, here, value
+        elif hasattr(value, "at"):
+            yield from every_string(value, here)
+        elif isinstance(value, list):
+            for i, element in enumerate(value):
+                for j, inner in enumerate(element if isinstance(element, list) else [element]):
+                    at = f"{here}[{i}][{j}]" if isinstance(element, list) else f"{here}[{i}]"
+                    if isinstance(inner, str):
+                        yield where, at, inner
+                    elif hasattr(inner, "at"):
+                        yield from every_string(inner, at)
+
+
+# Characters that change how text reads without being seen: bidi embeddings, overrides and
+# isolates, direction marks, zero-width spaces and joiners, word joiners, a BOM inside text, and
+# the line and paragraph separators.
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u2028\u2029]")
+
+
+def _invisible(plan: Plan) -> list[Problem]:
+    problems = []
+    for where, path, text in every_string(plan):
+        found = sorted({f"U+{ord(ch):04X}" for ch in INVISIBLE.findall(text)})
+        if found and where is not None:
+            problems.append(_warn(where, path, (
+                f"文字含有看不見的字元 {'、'.join(found)}（改變文字方向或寬度為零，常是複製貼上帶進來的），"
+                "印出來可能與看到的不同；請刪除。 (invisible bidi or zero-width characters)")))
+    return problems
+
+
+# A numbering label typed at the start of an item's text: the item is numbered already, so it would print twice.
+TYPED_LABEL = re.compile(
+    r"^[ \t\u3000]*(?:[壹貳參叁肆伍陸柒捌玖拾]+、|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]"
+    r"|\d{1,2}(?:\.(?!\d)|、)|[（(]\d{1,2}[）)]|[甲乙丙丁戊己庚辛壬癸]、|[（(][甲乙丙丁戊己庚辛壬癸][）)]"
+    r"|[子丑寅卯辰巳午未申酉戌亥]、|[（(][子丑寅卯辰巳午未申酉戌亥][）)])[ \t\u3000]*")
+
+
+def numbered_items(plan: Plan):
+    """Every item that gets its label from the numbering: (item, field path)."""
+    def walk(items, path):
+        for i, item in enumerate(items):
+            here = f"{path}[{i}]"
+            yield item, here
+            yield from walk(item.items, f"{here}.items")
+            if item.table:
+                yield from in_table(item.table, f"{here}.table")
+
+    def in_table(table, path):
+        for r, row in enumerate(table.rows):
+            for c, cell in enumerate(row):
+                yield from walk(cell.items, f"{path}.rows[{r}][{c}].items")
+
+    for key, section in plan.ordered_sections():
+        yield from walk(section.items, f"{key}.items")
+        if section.table:
+            yield from in_table(section.table, f"{key}.table")
+    for a, appendix in enumerate(plan.appendices):
+        yield from walk(appendix.items, f"appendices[{a}].items")
+        if appendix.table:
+            yield from in_table(appendix.table, f"appendices[{a}].table")
+        for f, form in enumerate(appendix.forms):
+            yield from walk(form.items, f"appendices[{a}].forms[{f}].items")
+
+
+def typed_labels(plan: Plan) -> list[tuple[Item, str, str]]:
+    """(item, path, label) of each numbered item whose text begins with a label of its own."""
+    found = []
+    for item, path in numbered_items(plan):
+        match = TYPED_LABEL.match(item.text or "") if item.label is None else None
+        if match and item.text[match.end():].strip():
+            found.append((item, path, match.group(0).strip()))
+    return found
+
+
+def _typed_labels(plan: Plan) -> list[Problem]:
+    return [_warn(at, f"{path}.text", (
+        f"項目文字開頭打了編號「{label}」，但項目會自動編號，印出來編號會重複（例如「二、{label}…」）；"
+        "請刪除文字中的編號。`plan fmt` 可自動修正。 (a label typed into the text prints twice)"))
+        for item, path, label in typed_labels(plan) if (at := item.at.get("text") or item.where) is not None]
+
+
 def convention_warnings(plan: Plan) -> list[Problem]:
     texts = [(w, p, t) for w, p, t in plan_texts(plan) if w is not None and t]
-    warnings = []
+    warnings = list(plan.notices) + _invisible(plan) + _typed_labels(plan)
     for where, path, text in texts:
         if fix_punctuation(text) != text:
             bad = sorted({m.group(1) for m in _HALF_PUNCT.finditer(text)} | ({"()"} if _HALF_PAREN.search(text) else set()))
@@ -158,15 +249,25 @@ def fix_source(text: str, plan: Plan | None = None) -> str:
         value = fix_punctuation(value)
         return respace_dates(value, date_fix) if date_fix in ("spaced", "tight") else value
 
+    labelled = set()
+    if plan is not None:
+        labelled = {(w.line, w.col) for item, _, _ in typed_labels(plan) if (w := item.at.get("text") or item.where)}
+
     edits = []
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if not isinstance(event, yaml.ScalarEvent) or not re.search(f"[{CJK}]", event.value):
             continue
-        if fix(event.value) == event.value:
-            continue
         start, end = event.start_mark.index, event.end_mark.index
-        replacement = fix(text[start:end])
-        if _scalar_value(replacement) == fix(event.value):
+        source = text[start:end]
+        wanted = fix(event.value)
+        if (event.start_mark.line + 1, event.start_mark.column + 1) in labelled:
+            wanted = TYPED_LABEL.sub("", wanted, count=1)
+            quote = source[:1] if source[:1] in "'\"" else ""
+            source = quote + TYPED_LABEL.sub("", source[len(quote):], count=1)
+        if wanted == event.value:
+            continue
+        replacement = fix(source)
+        if _scalar_value(replacement) == wanted:
             edits.append((start, end, replacement))
     for start, end, replacement in reversed(edits):
         text = text[:start] + replacement + text[end:]

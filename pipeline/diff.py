@@ -194,7 +194,7 @@ def units_of(doc: Document) -> list[Unit]:
         units.append(Unit(len(units), path, text, parent, kind, note, entry, row))
         return len(units) - 1
 
-    add("標題", Text.join("\n", doc.title_lines + doc.cover + doc.issued), None, "title")
+    add("標題", Text.join("\n", doc.title_lines + doc.cover), None, "title")
     add("年度", Text(f"{doc.year} 年度"), None, "year")
 
     def entry_text(entry: Entry) -> str:
@@ -242,6 +242,41 @@ def similarity(a: str, b: str) -> float:
     return matcher.ratio()
 
 
+CANDIDATES = 16     # at most this many old units are compared by similarity with each new one
+COMMON_PAIR = 48    # a character pair found in more old units than this hardly tells them apart
+
+
+def _pairs(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)} or {text}
+
+
+class _SharedGrams:
+    """Old units indexed by their character pairs (bigrams), to find the few a new unit could resemble.
+
+    A similar text (ratio ≥ 0.5) shares most of its character pairs, rare ones included; counting
+    shared pairs that are not common everywhere costs about the length of the text, so aligning two
+    unrelated plans grows close to linearly instead of comparing every unit with every other.
+    """
+
+    def __init__(self, units: list[Unit]):
+        self.postings: dict[str, list[int]] = {}
+        for unit in units:
+            for pair in _pairs(unit.key):
+                self.postings.setdefault(pair, []).append(unit.index)
+
+    def likeliest(self, text: str, allowed: set[int] | None, taken: set[int]) -> list[int]:
+        from collections import Counter
+
+        pairs = sorted((p for p in _pairs(text) if p in self.postings), key=lambda p: len(self.postings[p]))
+        telling = [p for p in pairs if len(self.postings[p]) <= COMMON_PAIR] or pairs[:2]
+        counts: Counter = Counter()
+        for pair in telling:
+            counts.update(self.postings[pair])
+        ranked = (o for o, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+        chosen = [o for o in ranked if o not in taken and (allowed is None or o in allowed)]
+        return sorted(chosen[:CANDIDATES])
+
+
 def align(old: list[Unit], new: list[Unit]) -> dict[int, int]:
     """new unit index → old unit index, for every pair judged the same unit."""
     match: dict[int, int] = {}
@@ -271,12 +306,15 @@ def align(old: list[Unit], new: list[Unit]) -> dict[int, int]:
     children: dict[int | None, list[int]] = {}
     for unit in old:
         children.setdefault(unit.parent, []).append(unit.index)
+    index = _SharedGrams(old)
     for same_parent in (True, False):
         threshold = SIMILAR_UNDER_PARENT if same_parent else SIMILAR_ANYWHERE
         for unit in new:
             if unit.index in match:
                 continue
             pool = children.get(old_parent_of(unit), []) if same_parent else range(len(old))
+            if len(pool) > CANDIDATES:  # only the units sharing most of its rarer character pairs can be similar
+                pool = index.likeliest(unit.key, set(pool) if same_parent else None, taken)
             best, best_score = None, threshold
             for o in pool:
                 if o in taken or old[o].kind != unit.kind:

@@ -14,9 +14,9 @@ __all__ = ["Block", "Imported", "NotAPlan", "import_file", "read_file", "read_te
            "to_yaml_with_notes"]
 
 
-def import_file(path: str, year: int | None = None) -> Imported:
-    """The plan in a .docx, .txt or .md file; `year` when the text does not say it."""
-    blocks = read_file(path)
+def import_file(path: str, year: int | None = None, data: bytes | None = None) -> Imported:
+    """The plan in a .docx, .txt or .md file; `year` when the text does not say it; `data` for standard input."""
+    blocks = read_file(path, data)
     if not any(b.text or b.table for b in blocks):
         raise NotAPlan(f"{path}: 沒有任何文字內容。 (no text)")
     return recognise(blocks, path, year)

@@ -70,6 +70,11 @@ class Text(str):
             position += len(run.text)
         return Text(out)
 
+    @property
+    def accepted(self) -> "Text":
+        """The text as it reads once every tracked change is accepted: deletions and old places gone."""
+        return Text(r for r in self.runs if r.mark not in ("del", "move-from"))
+
     def styled(self, **changes) -> "Text":
         return Text(r.styled(**changes) for r in self.runs)
 

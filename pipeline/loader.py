@@ -5,21 +5,27 @@ PlanProblems listing everything wrong at once, each with FILE:LINE:COL and the f
 """
 from __future__ import annotations
 
+import os
+
 from .errors import PlanProblems, Problem, Where
 from .model import PARTS, SYNONYMS, Form, Item, Plan, Table
 from .schema import MISSING, Converter, PointRange
 from .source import load_nodes
+from .tree import wording_problems
 
 
 def load_plan(path: str, data: bytes | None = None) -> Plan:
-    root = load_nodes(path, data)
+    notices: list[Problem] = []
+    root = load_nodes(path, data, notices)
     converter = Converter(SYNONYMS)
     plan = converter.convert(root, Plan, "")
     problems = list(converter.problems)
     if plan is not MISSING:
         plan.source = path
+        plan.notices = notices
         plan.order = [key.text for key, _ in root.pairs if key.text in PARTS or key.text == "sections"]
         problems.extend(check_plan(plan))
+        problems.extend(_check_file_year(plan, path))
     if problems:
         raise PlanProblems(problems)
     return plan
@@ -55,12 +61,27 @@ def check_plan(plan: Plan) -> list[Problem]:
     return problems
 
 
+def _check_file_year(plan: Plan, path: str) -> list[Problem]:
+    """plans/<agency>/<year>.yaml: the year in the file's name is the year the plan says it is."""
+    stem = os.path.splitext(os.path.basename(path))[0]
+    if not (stem.isascii() and stem.isdigit()) or int(stem) == plan.year:
+        return []
+    return [Problem(at(plan, "year"), "year", (
+        f"檔名 {os.path.basename(path)} 表示 {int(stem)} 年度，但 year 寫的是 {plan.year}；"
+        f"請更正 year，或把檔案改名為 {plan.year}.yaml。 (the file name's year disagrees with year:)"))]
+
+
 def _check_period(plan: Plan) -> list[Problem]:
     period = plan.period
     problems = []
     if period.end < period.start:
         problems.append(Problem(at(period, "end"), "period.end", (
             f"結束日期 {period.end} 早於開始日期 {period.start}；請對調或更正。 (period ends before it starts)")))
+    for offset, piece in wording_problems(period.wording):
+        problems.append(Problem(at(period, "wording"), "period.wording", (
+            f"期程寫法中的「{piece}」（第 {offset + 1} 個字起）不能使用：大括號只能寫 {{start}}、{{end}}、{{length}}"
+            "（代入開始日期、結束日期與期間）；要印出大括號請用全形「｛｝」。"
+            " (only {start} {end} {length} may appear in braces)")))
     for name in ("start", "end"):
         date = getattr(period, name)
         if date.year != plan.year:

@@ -84,6 +84,8 @@ class Item(Located):
 
     title: Optional[str] = field(default=None, metadata=doc("項目標題，例如「建構友善環境，回應民眾需求」"))
     text: Optional[str] = field(default=None, metadata=doc("項目內文（可用 Markdown 粗體、連結）"))
+    same_line: bool = field(default=False, metadata=doc(
+        "標題與內文印在同一行，以冒號相接（例如「（二）服務資訊透明度：於網站公布…」）"))
     code: Optional[str] = field(default=None, metadata=doc("項目代碼，例如 A-1-1"))
     points: Optional[Points] = field(default=None, metadata=doc("配分（整數），或分數範圍如 8~10"))
     points_text: Optional[str] = field(default=None, metadata=doc("配分欄要印的文字（例如「本項配分 60 分」）；空字串表示不印"))
@@ -124,6 +126,7 @@ class Reference(Located):
     number: Optional[str] = field(default=None, metadata=doc("發文字號，例如 院授研展字第 09600152471 號"))
     verb: Optional[str] = field(default=None, metadata=doc("動詞，例如 函頒、函"))
     document: Optional[str] = field(default=None, metadata=doc("文件名稱（不含「」），例如 政府服務創新精進方案"))
+    quoted: bool = field(default=True, metadata=doc("文件名稱加上「」（預設 是）；機關原文不加時寫 否"))
 
 
 @dataclass(kw_only=True)
@@ -216,6 +219,8 @@ class Plan(Located):
 
     source: str = field(default="", repr=False, compare=False, metadata={"internal": True})
     order: list[str] = field(default_factory=list, repr=False, metadata={"internal": True})
+    notices: list = field(default_factory=list, repr=False, compare=False,
+                          metadata={"internal": True})  # warnings from reading the file (pipeline/source.py)
 
     def ordered_sections(self) -> list[tuple[str, Section]]:
         """(key, section) in the order the officer wrote them; extra sections expand in place."""

@@ -5,6 +5,11 @@ by the gap between the years: `year`, the period's dates, and mentions of the pl
 (「103 年度」, 103-01-01). Left alone: the documents the plan is based on (their dates, numbers and titles are another body's). Cleared: what
 belongs to one year only, the issuance date and number (`issued`). The result is loaded and checked
 before it is written.
+
+The draft starts with one comment saying where it came from (an earlier draft's is replaced, not
+stacked), then a `# 請確認:` line for each thing the officer should look at: the documents of earlier
+years it is based on, years and document numbers in the text that were not moved, the cleared
+issuance block. The same list is returned for the terminal.
 """
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ import re
 from pathlib import Path
 
 from .errors import UsageError
-from .files import write_atomic
+from .files import inside, outside_message, write_atomic
 from .loader import load_plan
 from .rocdate import RocDate
 
@@ -32,7 +37,8 @@ def roll_text(text: str, old: int, new: int) -> str:
     return pattern.sub(str(new), text)
 
 
-def draft(source: Path, year: int) -> str:
+def draft(source: Path, year: int) -> tuple[str, list[str]]:
+    """The draft's text, and what the officer should check in it (also written as `# 請確認:` lines)."""
     data = source.read_bytes()
     plan = load_plan(str(source), data)
     lines = data.decode("utf-8-sig").splitlines(keepends=True)
@@ -55,11 +61,63 @@ def draft(source: Path, year: int) -> str:
             lines[number] = roll_text(line, plan.year, year)
     if plan.issued is not None:
         lines = _without_top_level_block(lines, "issued", "# issued: 核定後再填寫核定日期（date）與文號（number）\n")
-    header = (f"# 由 plan new 依 {source.name} 產生的 {year} 年度草稿：年度、期程與文中的本年度年份已順延，"
-              "核定日期與文號已清除；請檢查後再核定。\n")
-    text = header + "".join(lines)
-    load_plan(f"{source.parent / f'{year}.yaml'}", text.encode("utf-8"))  # what is written must load
-    return text
+    body = "".join(_without_earlier_header(lines))
+    target = f"{source.parent / f'{year}.yaml'}"
+    checks = to_check(load_plan(target, body.encode("utf-8")), body, year, cleared_issued=plan.issued is not None)
+    header = [f"# 由 plan new 依 {source.name} 產生的 {year} 年度草稿：年度、期程與文中的本年度年份已順延，"
+              "核定日期與文號已清除；請檢查後再核定。\n"]
+    offset = len(header) + len(checks)
+    header += [f"# 請確認: {_at_line(line + offset, note)}\n" for line, note in checks]
+    text = "".join(header) + body
+    load_plan(target, text.encode("utf-8"))  # what is written must load
+    return text, [_at_line(line + offset, note) for line, note in checks]
+
+
+HEADER_LINES = re.compile(r"^# (由 plan new 依 |請確認: )")
+OTHER_YEAR = re.compile(r"(?<![\d.])(\d{2,3})(?=\s*年)")
+DOCUMENT_NUMBER = re.compile(r"字第\s*(\d{3})\d*\s*號")
+
+
+def _without_earlier_header(lines: list[str]) -> list[str]:
+    """The file without the comment lines an earlier `plan new` put at its top."""
+    start = 0
+    while start < len(lines) and HEADER_LINES.match(lines[start]):
+        start += 1
+    return lines[start:]
+
+
+def _at_line(line: int, note: str) -> str:
+    return f"第 {line} 行：{note}" if line else note
+
+
+def to_check(plan, body: str, year: int, cleared_issued: bool) -> list[tuple[int, str]]:
+    """(line in the body, what to look at): what a year's move cannot decide for the officer."""
+    lines = body.split("\n")
+    checks: list[tuple[int, str]] = []
+    basis_lines = set()
+    if plan.basis:
+        for ref in plan.basis.references:
+            basis_lines.update(where.line for where in ref.at.values())
+            if ref.date is not None and ref.date.year < year:
+                named = f"「{ref.document}」" if ref.document else (ref.number or "")
+                checks.append((ref.where.line, f"依據的文件{named}是 {ref.date.year} 年的{ref.issuer}文件；"
+                                               "請確認仍然適用、沒有更新的版本。"))
+    own = {plan.at["year"].line}
+    if plan.period:
+        own.update(where.line for where in plan.period.at.values())
+    for number, line in enumerate(lines, start=1):
+        if number in basis_lines or number in own or line.lstrip().startswith("#"):
+            continue
+        years = sorted({int(y) for y in OTHER_YEAR.findall(line) if 0 < year - int(y) <= 30})
+        if years:
+            named = "、".join(f"{y} 年" for y in years)
+            checks.append((number, f"文中提到 {named}，沒有順延；請確認是否要改成 {year} 年前後的年份。"))
+        for match in DOCUMENT_NUMBER.finditer(line):
+            checks.append((number, f"文號「{match.group(0)}」是 {int(match.group(1))} 年的，沒有更改；請確認。"))
+    issued_line = next((n for n, line in enumerate(lines, start=1) if line.startswith("# issued:")), 0)
+    checks.append((issued_line, "核定日期與文號（issued）" + ("已清除" if cleared_issued else "尚未填寫")
+                   + "；核定後再填寫。"))
+    return sorted(checks)
 
 
 def _replace_scalar(line: str, start: int, value: str) -> str:
@@ -83,10 +141,13 @@ def _without_top_level_block(lines: list[str], key: str, replacement: str) -> li
     return out
 
 
-def new_plan(agency: str, year: int, plans_dir: str = "plans", force: bool = False) -> tuple[Path, Path]:
+def new_plan(agency: str, year: int, plans_dir: str = "plans", force: bool = False) -> tuple[Path, Path, list[str]]:
     target = Path(plans_dir) / agency / f"{year}.yaml"
     if target.exists() and not force:
         raise UsageError(f"{target}: 已經存在，不會覆蓋；要重新產生請加 --force。 (plan exists; use --force)")
     source = latest_earlier(agency, year, plans_dir)
-    write_atomic(str(target), draft(source, year).encode("utf-8"))
-    return source, target
+    if not inside(plans_dir, str(source)):
+        raise UsageError(outside_message(str(source), plans_dir))
+    text, checks = draft(source, year)
+    write_atomic(str(target), text.encode("utf-8"))
+    return source, target, checks

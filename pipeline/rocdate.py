@@ -5,6 +5,8 @@ import calendar
 import re
 from dataclasses import dataclass
 
+from .errors import quoted
+
 ROC_OFFSET = 1911
 _PATTERN = re.compile(
     r"^\s*(?:中華)?(?:民國)?\s*(\d{1,3})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
@@ -38,20 +40,20 @@ class DateFormatError(ValueError):
 def parse_roc_date(text: str) -> RocDate:
     if _GREGORIAN.match(text):
         raise DateFormatError(
-            f"「{text}」看來是西元年；計畫用民國年，例如 103-01-01 或 103年1月1日")
+            f"{quoted(text)}看來是西元年；計畫用民國年，例如 103-01-01 或 103年1月1日")
     match = _PATTERN.match(text)
     if not match:
         raise DateFormatError(
-            f"「{text}」不是可辨識的日期；請寫成 103-01-01 或 103年1月1日（民國年）")
+            f"{quoted(text)}不是可辨識的日期；請寫成 103-01-01 或 103年1月1日（民國年）")
     year = int(match.group(1))
     month = int(match.group(2) or match.group(4))
     day = int(match.group(3) or match.group(5))
     if year < 1:
-        raise DateFormatError(f"「{text}」的民國年必須大於 0")
+        raise DateFormatError(f"{quoted(text)}的民國年必須大於 0")
     if not 1 <= month <= 12:
-        raise DateFormatError(f"「{text}」的月份 {month} 不存在（只有 1 到 12 月）")
+        raise DateFormatError(f"{quoted(text)}的月份 {month} 不存在（只有 1 到 12 月）")
     last = calendar.monthrange(year + ROC_OFFSET, month)[1]
     if not 1 <= day <= last:
         raise DateFormatError(
-            f"「{text}」不存在：民國 {year} 年 {month} 月只有 {last} 天")
+            f"{quoted(text)}不存在：民國 {year} 年 {month} 月只有 {last} 天")
     return RocDate(year, month, day)

@@ -14,7 +14,7 @@ import typing
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .errors import Problem, Where
+from .errors import Problem, Where, quoted
 from .rocdate import DateFormatError, RocDate, parse_roc_date
 from .source import Mapping, Node, Scalar, Sequence
 
@@ -85,7 +85,7 @@ class Converter:
         if tp is int:
             return self._scalar(node, path, "整數（例如 103）", _to_int, "an integer")
         if tp is bool:
-            return self._scalar(node, path, "true 或 false", _to_bool, "true or false")
+            return self._scalar(node, path, "「是」或「否」（也可寫 true 或 false）", _to_bool, "yes or no")
         if tp is RocDate:
             return self._scalar(node, path, "民國日期（例如 103-01-01）", parse_roc_date, "an ROC date")
         if tp is PointRange:
@@ -101,7 +101,7 @@ class Converter:
         except DateFormatError as exc:
             self.error(node.where, path, f"{exc}。 (invalid date)")
         except ValueError:
-            self.error(node.where, path, f"「{node.text}」不是{expected}。 (expected {english})")
+            self.error(node.where, path, f"{quoted(node.text)}不是{expected}。 (expected {english})")
         return MISSING
 
     def _lines(self, node: Node, path: str):
@@ -137,7 +137,7 @@ class Converter:
             return value
         if value not in choices:
             listed = "、".join(str(c) for c in choices)
-            self.error(node.where, path, f"「{value}」不是可用的選項；請從這些選一個：{listed}。 (one of: {listed})")
+            self.error(node.where, path, f"{quoted(value)}不是可用的選項；請從這些選一個：{listed}。 (one of: {listed})")
             return MISSING
         return value
 
@@ -213,7 +213,7 @@ def _kind(node: Node) -> str:
         return "一組欄位"
     if isinstance(node, Sequence):
         return "清單"
-    return f"文字「{node.text}」"
+    return f"文字{quoted(node.text)}"
 
 
 def _to_int(text: str) -> int:
@@ -238,6 +238,17 @@ def _to_range(text: str) -> PointRange:
 
 
 # ---- JSON Schema -------------------------------------------------------------------------
+#
+# The schema accepts what the converter above accepts, as an editor sees the file: YAML 1.2 values
+# (an unquoted 103 is a number, `是` is text), so text fields also take numbers and true/false, whole
+# numbers may be quoted, and an optional field may be left empty. Each check carries the Chinese
+# message yaml-language-server shows instead of its own (`errorMessage`, `patternErrorMessage`).
+# Two limits: checks across fields (points that add up, the period inside the year) are left to
+# `plan validate`, and a score band written high to low (10~8) passes the pattern.
+
+SCALAR_TYPES = ["string", "number", "boolean"]  # what a plain YAML scalar may load as; the loader reads its text
+OBJECT_MESSAGE = "這裡應該是一組欄位（「名稱: 值」，每個名稱一行）。 (expected a mapping)"
+
 
 def json_schema(root: type, title: str) -> dict:
     """The JSON Schema (draft 2020-12) of a model class, for editors' YAML extensions."""
@@ -247,49 +258,121 @@ def json_schema(root: type, title: str) -> dict:
             **defs.pop(root.__name__), "$defs": defs}
 
 
+def _text_schema() -> dict:
+    return {"type": SCALAR_TYPES, "errorMessage": "這裡應該是文字，不是清單或一組欄位。 (expected text)"}
+
+
+def _choices(values: tuple) -> list:
+    """A choice as YAML may load it: `1` and `1.` load as numbers, which the loader reads back as text."""
+    loaded = list(values)
+    for value in values:
+        if re.fullmatch(r"\d+\.?", str(value)) and int(str(value).rstrip(".")) not in loaded:
+            loaded.append(int(str(value).rstrip(".")))
+    return loaded
+
+
 def _schema_of(tp, defs: dict) -> dict:
     origin = typing.get_origin(tp)
     if tp is Lines:
-        return {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+        return {"anyOf": [_text_schema(), {"type": "array", "items": _text_schema()}],
+                "errorMessage": "這裡應該是一行文字，或文字的清單。 (expected text or a list of text)"}
     if origin in (typing.Union, types.UnionType):
         options = [o for o in typing.get_args(tp) if o is not type(None)]
         if len(options) == 1:
             return _schema_of(options[0], defs)
-        return {"anyOf": [_schema_of(o, defs) for o in options]}
+        if set(options) == {int, PointRange}:
+            return {"type": ["integer", "string"], "minimum": 0,
+                    "pattern": rf"^\s*(?:\+?\d+|{_RANGE.pattern[4:-4]})\s*$",
+                    "errorMessage": "配分應該是整數（例如 20），或分數範圍（例如 8~10）。 (expected points)",
+                    "patternErrorMessage": "配分應該是整數（例如 20），或分數範圍（例如 8~10）。 (expected points)"}
+        raise TypeError(f"unsupported union {options!r}")
     if origin is list:
-        return {"type": "array", "items": _schema_of(typing.get_args(tp)[0], defs)}
+        return {"type": "array", "items": _schema_of(typing.get_args(tp)[0], defs),
+                "errorMessage": "這裡應該是清單（每項以「- 」開頭）。 (expected a list)"}
     if origin is typing.Literal:
-        return {"enum": list(typing.get_args(tp))}
+        listed = "、".join(str(c) for c in typing.get_args(tp))
+        return {"enum": _choices(typing.get_args(tp)),
+                "errorMessage": f"不是可用的選項；請從這些選一個：{listed}。 (one of: {listed})"}
     if tp is str:
-        return {"type": "string"}
+        return _text_schema()
     if tp is int:
-        return {"type": "integer", "minimum": 0}
+        return {"type": ["integer", "string"], "minimum": 0, "pattern": _INT.pattern,
+                "errorMessage": "這裡應該是整數（例如 103）。 (expected an integer)",
+                "patternErrorMessage": "這裡應該是整數（例如 103）。 (expected an integer)"}
     if tp is bool:
-        return {"type": "boolean"}
+        # 是／否 first (what completion offers first); the spellings YAML reads as text follow
+        words = ["是", "否", True, False, *sorted(TRUE_WORDS - {"是"}), *sorted(FALSE_WORDS - {"否"})]
+        return {"enum": words, "errorMessage": "請寫 是 或 否（也可寫 true 或 false）。 (expected yes or no)"}
     if tp is RocDate:
-        return {"type": "string", "pattern": r"^\s*(中華)?(民國)?\s*\d{1,3}\s*([-/.]\d{1,2}[-/.]\d{1,2}|年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$",
-                "description": "民國日期，例如 103-01-01 或 103年1月1日"}
+        return {"type": "string", "pattern": roc_date_pattern(),
+                "errorMessage": "這裡應該是民國日期，例如 103-01-01 或 103年1月1日。 (expected an ROC date)",
+                "patternErrorMessage": ("不是存在的民國日期：請寫成 103-01-01 或 103年1月1日，"
+                                        "月份 1 到 12，日子不超過該月的天數。 (not a valid ROC date)")}
     if tp is PointRange:
-        return {"type": "string", "pattern": _RANGE.pattern}
+        return {"type": "string", "pattern": _RANGE.pattern,
+                "patternErrorMessage": "分數範圍寫成 8~10。 (expected a range like 8~10)"}
     if isinstance(tp, type) and issubclass(tp, Located):
         name = tp.__name__
         if name not in defs:
             defs[name] = {}
-            properties = {}
-            required = []
-            for key, spec in model_fields(tp).items():
-                properties[key] = {**_schema_of(spec.type, defs), "description": spec.doc}
-                if spec.required:
-                    required.append(key)
-            body = {"type": "object", "description": (tp.__doc__ or "").strip(),
-                    "properties": properties, "additionalProperties": False}
-            if required:
-                body["required"] = required
-            shorthands = []
-            if tp.scalar_field:
-                shorthands.append({"type": "string"})
-            if tp.sequence_field:
-                shorthands.append(properties[tp.sequence_field])
-            defs[name] = {"anyOf": [body, *shorthands]} if shorthands else body
+            defs[name] = _object_schema(tp, defs)
         return {"$ref": f"#/$defs/{name}"}
     raise TypeError(f"unsupported field type {tp!r}")
+
+
+def _object_schema(tp: type, defs: dict) -> dict:
+    """A model class: its fields, the unknown-key and missing-field messages, and its shorthands."""
+    fields = model_fields(tp)
+    properties = {}
+    for key, spec in fields.items():
+        value = _schema_of(spec.type, defs)
+        if not spec.required:
+            value = _or_empty(value)
+        properties[key] = {**value, "description": spec.doc}
+    known = ", ".join(fields)
+    body = {"type": "object", "description": (tp.__doc__ or "").strip(),
+            "errorMessage": OBJECT_MESSAGE,
+            "properties": properties,
+            "propertyNames": {"enum": list(fields),
+                              "errorMessage": f"不認得的欄位；這裡可用的欄位有：{known}。 (unknown key)"}}
+    # `required` would answer in English ("Missing property"): each required field is a condition instead.
+    required = [key for key, spec in fields.items() if spec.required]
+    if required:
+        body["allOf"] = [{"if": {"not": {"required": [key]}},
+                          "then": {"type": "null", "errorMessage": (
+                              f"缺少必填欄位「{key}」（{fields[key].doc}）。 (required field missing)")}}
+                         for key in required]
+    shorthands = []
+    if tp.scalar_field:
+        shorthands.append(_text_schema())
+    if tp.sequence_field:
+        shorthands.append({k: v for k, v in properties[tp.sequence_field].items() if k != "description"})
+    return {"anyOf": [body, *shorthands]} if shorthands else body
+
+
+def _or_empty(value: dict) -> dict:
+    """An optional field may be left empty (`key:`): the loader then treats it as not given."""
+    if isinstance(value.get("type"), list):
+        return {**value, "type": [*value["type"], "null"]}
+    if "enum" in value:
+        return {**value, "enum": [*value["enum"], None]}
+    # `const` rather than `type: null`: yaml-language-server rewrites two type mismatches as one English message.
+    return {"anyOf": [value, {"const": None, "errorMessage": value.get("errorMessage", OBJECT_MESSAGE)}]}
+
+
+def roc_date_pattern() -> str:
+    """A pattern for the dates parse_roc_date accepts: real days only (2 月 29 日 in leap years)."""
+    year = r"(?!0{1,3}(?!\d))\d{1,3}"
+    # ROC year y is a leap year when y + 1911 is: y % 4 == 1, except 189, 289, 389, 589, … (not 89, 489, 889).
+    leap_year = r"(?![1235679]89(?!\d))(?:\d?(?:[02468][159]|[13579][37])|[159])(?!\d)"
+    long_month, short_month, february = r"0?[13578]|1[02]", r"0?[469]|11", r"0?2"
+    day31, day30, day28 = r"0?[1-9]|[12]\d|3[01]", r"0?[1-9]|[12]\d|30", r"0?[1-9]|1\d|2[0-8]"
+
+    def month_day(months_days: list[tuple[str, str]]) -> str:
+        dashed = "|".join(rf"(?:{m})[-/.](?:{d})" for m, d in months_days)
+        written = "|".join(rf"(?:{m})\s*月\s*(?:{d})\s*日" for m, d in months_days)
+        return rf"(?:[-/.](?:{dashed})|\s*年\s*(?:{written}))"
+
+    common = month_day([(long_month, day31), (short_month, day30), (february, day28)])
+    leap_day = month_day([(february, "29")])
+    return rf"^\s*(?:中華)?(?:民國)?\s*(?:{year}{common}|{leap_year}{leap_day})\s*$"

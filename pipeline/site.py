@@ -14,10 +14,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 from xml.etree.ElementTree import Element, SubElement, tostring
 
-from .errors import BuildError, PlanError
-from .files import write_atomic
+from .errors import BuildError, PlanError, UsageError
+from .files import inside, outside_message, write_atomic
 
 SITE_TITLE = "年度計畫"
 
@@ -30,6 +31,7 @@ class PageJob:
     previous: tuple[int, str] | None  # the agency's previous plan: (year, file)
     out: str
     fragment: bool
+    root: str = "plans"  # the plans folder: a plan file may not lead outside it
 
 
 @dataclass
@@ -57,7 +59,7 @@ def jobs(plans_dir: str, out: str, fragment: bool) -> list[PageJob]:
     result = []
     for agency, year, path in plans:
         earlier = [(y, p) for a, y, p in plans if a == agency and y < year]
-        result.append(PageJob(agency, year, path, max(earlier) if earlier else None, out, fragment))
+        result.append(PageJob(agency, year, path, max(earlier) if earlier else None, out, fragment, plans_dir))
     return result
 
 
@@ -67,6 +69,12 @@ def build_page(job: PageJob) -> PageResult:
         return _build_page(job)
     except PlanError as error:
         return PageResult(job.agency, job.year, error=str(error))
+    except OSError as exc:  # e.g. the plan file deleted or unreadable while the site was being built
+        return PageResult(job.agency, job.year, error=f"{exc.filename or job.plan}: 無法讀取或寫入：{exc.strerror}。 ({exc.strerror})")
+    except Exception as exc:  # noqa: BLE001 — one broken plan must not stop the rest of the site
+        return PageResult(job.agency, job.year, error=(
+            f"{job.plan}: 建置時發生未預期的錯誤（{type(exc).__name__}: {exc}），已略過這份計畫；"
+            "其他計畫照常發布。請回報這個錯誤。 (unexpected error; plan skipped)"))
 
 
 def _build_page(job: PageJob) -> PageResult:
@@ -75,6 +83,9 @@ def _build_page(job: PageJob) -> PageResult:
     from .writers import docx, html, odt, pdf
 
     folder = os.path.join(job.out, job.agency, str(job.year))
+    for plan in (job.plan, *(job.previous[1:] if job.previous else ())):
+        if not inside(job.root, plan):
+            raise UsageError(outside_message(plan, job.root))
     doc = build_document(load_plan(job.plan))
     result = PageResult(job.agency, job.year, doc.agency, doc.title)
     options = {"agency": job.agency}
@@ -118,6 +129,8 @@ def build_site(plans_dir: str, out: str, base_url: str | None, fragment: bool, w
     """Build every page, then the index and site maps; yields each PageResult as it ends."""
     from .build import in_parallel
 
+    if base_url:
+        check_base_url(base_url)
     page_jobs = jobs(plans_dir, out, fragment)
     if not page_jobs:
         raise BuildError(f"{plans_dir}: 沒有任何計畫檔（<機關>/<年度>.yaml）。 (no plans)")
@@ -129,7 +142,7 @@ def build_site(plans_dir: str, out: str, base_url: str | None, fragment: bool, w
 
 
 def write_index(out: str, results: list[PageResult], base_url: str | None) -> None:
-    from .writers.html import environment, template_folders
+    from .writers.html import environment, template_folders, with_security_policy
 
     agencies: dict[str, dict] = {}
     for result in sorted(results, key=lambda r: (r.agency, -r.year)):
@@ -141,10 +154,22 @@ def write_index(out: str, results: list[PageResult], base_url: str | None) -> No
     listed = sorted(agencies.values(), key=lambda a: a["name"])
     env = environment(template_folders())
     for template, name in (("site-index.html.j2", "index.html"), ("site-map.html.j2", "sitemap.html")):
-        page = env.get_template(template).render(title=SITE_TITLE, agencies=listed)
+        page = with_security_policy(env.get_template(template).render(title=SITE_TITLE, agencies=listed))
         write_atomic(os.path.join(out, name), page.encode("utf-8"))
     if base_url:
         write_atomic(os.path.join(out, "sitemap.xml"), sitemap_xml(base_url, listed))
+
+
+URL_SAFE = ":/?#[]@!$&'()*+,;=%~"  # reserved characters and escapes already there; the rest is percent-encoded
+
+
+def check_base_url(base_url: str) -> str:
+    """The site's address for sitemap.xml: an absolute http(s) URL, or a UsageError."""
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c in base_url for c in "\"<>\\ \t\n"):
+        raise UsageError(f"--base-url「{base_url}」不是網址；請寫成 https://www.example.gov.tw/plans/ 的樣子"
+                         "（只接受 http 或 https）。 (--base-url must be an http(s) URL)")
+    return base_url
 
 
 def sitemap_xml(base_url: str, agencies: list[dict]) -> bytes:
@@ -157,5 +182,5 @@ def sitemap_xml(base_url: str, agencies: list[dict]) -> bytes:
             if plan["review"]:
                 pages.append(plan["review"])
     for page in pages:
-        SubElement(SubElement(root, "url"), "loc").text = base + page
+        SubElement(SubElement(root, "url"), "loc").text = quote(base + page, safe=URL_SAFE)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="utf-8")

@@ -15,10 +15,17 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from .errors import PlanProblems, Problem, Where
+from .errors import PlanProblems, Problem, Where, quoted
 
 MAX_DEPTH = 64
 ALLOWED_CONTROLS = {"\t", "\n", "\r"}
+# What XML 1.0 (so DOCX and ODT) cannot carry, and what a terminal would obey: controls other than
+# tab and line breaks, C1 controls (U+0080–U+009F), surrogates, and the noncharacters U+FFFE and U+FFFF.
+UNCARRIABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0abtnvfre \"/\\N_LP])")
+_SIMPLE_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "n": "\n", "v": "\v", "f": "\f",
+                   "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85",
+                   "_": "\xa0", "L": "\u2028", "P": "\u2029"}
 
 
 @dataclass
@@ -80,36 +87,69 @@ def read_text(path: str, data: bytes) -> str:
 
 
 def _control_characters(path: str, text: str):
-    line, col = 1, 1
-    for ch in text:
-        if ch == "\n":
-            line, col = line + 1, 1
-            continue
-        if ch not in ALLOWED_CONTROLS and unicodedata.category(ch) == "Cc":
-            yield Problem(Where(path, line, col), "", (
-                f"含有看不見的控制字元 U+{ord(ch):04X}（多半是從其他文件複製貼上帶進來的），"
-                "請刪除該字元。 (control character in the file)"))
-        col += 1
+    lines = LineIndex(text)
+    for match in UNCARRIABLE.finditer(text):
+        ch = match.group(0)
+        kind = "控制字元" if unicodedata.category(ch) == "Cc" else "特殊字元（非字元碼）"
+        yield Problem(lines.where(path, match.start()), "", (
+            f"含有看不見的{kind} U+{ord(ch):04X}（多半是從其他文件複製貼上帶進來的），"
+            "請刪除該字元。 (control character in the file)"))
 
 
-def parse(path: str, text: str) -> Node:
+class LineIndex:
+    """Line and column of a character index, counting only \\n as a line break.
+
+    PyYAML also counts U+2028, U+2029 and U+0085 as line breaks; editors and officers do not, so
+    positions are taken from the index of PyYAML's marks, never from their line numbers.
+    """
+
+    def __init__(self, text: str):
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def where(self, path: str, index: int) -> Where:
+        import bisect
+
+        line = bisect.bisect_right(self.starts, index)
+        return Where(path, line, index - self.starts[line - 1] + 1)
+
+
+def join_surrogates(value: str) -> str:
+    """JSON-style escaped pairs ("\\uD83D\\uDE00") become the one character they stand for; lone halves stay."""
+    if not re.search("[\ud800-\udfff]", value):
+        return value
+    return re.sub("[\ud800-\udbff][\udc00-\udfff]",
+                  lambda m: m.group(0).encode("utf-16-le", "surrogatepass").decode("utf-16-le"), value)
+
+
+def uncarriable_offset(source: str, bad: str) -> int:
+    """Where, in a scalar's source text, the escape that produced `bad` was written (0 if not found)."""
+    for match in _ESCAPE.finditer(source):
+        code = match.group(1)
+        value = chr(int(code[1:], 16)) if code[0] in "xuU" else _SIMPLE_ESCAPES.get(code, "")
+        if value == bad or (code[0] in "uU" and 0xD800 <= ord(value) <= 0xDFFF and bad == value):
+            return match.start()
+    return 0
+
+
+def parse(path: str, text: str, notices: list[Problem] | None = None) -> Node:
     """Parse YAML text into one located node tree; refuse what plans never need."""
-    builder = _TreeBuilder(path, text)
+    text, stand_ins = _hide_separators(text)
+    builder = _TreeBuilder(path, text, stand_ins)
     try:
         for event in yaml.parse(text, Loader=_Loader):
             builder.feed(event)
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses outright
+        raise PlanProblems([Problem(builder.lines.where(path, exc.position), "", (
+            f"含有 YAML 不接受的字元 U+{exc.character if isinstance(exc.character, int) else ord(exc.character):04X}，"
+            "請刪除該字元。 (character not allowed in YAML)"))]) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = Where(path, mark.line + 1, mark.column + 1) if mark else Where(path, 1, 1)
-        problem = exc.problem or exc.context or "無法解析"
-        began = ""
-        if exc.context_mark is not None and exc.problem_mark is not None and exc.context_mark.line != exc.problem_mark.line:
-            began = f"（問題從第 {exc.context_mark.line + 1} 行第 {exc.context_mark.column + 1} 欄那一段開始）"
-        raise PlanProblems([Problem(where, "", (
-            f"YAML 語法錯誤：{_explain(problem)}{began}。請檢查這一行與上一行的縮排、冒號與引號。"
-            f" (YAML syntax error: {problem})"))]) from None
+        from .yamlerrors import syntax_problem
+
+        raise PlanProblems([syntax_problem(path, text, exc)]) from None
     if builder.problems:
         raise PlanProblems(builder.problems)
+    if notices is not None:
+        notices.extend(builder.notices)
     if builder.root is None:
         raise PlanProblems([Problem(Where(path, 1, 1), "", (
             "檔案是空的：請至少寫入 agency（機關）、year（年度）與 title（計畫名稱）。"
@@ -117,24 +157,22 @@ def parse(path: str, text: str) -> Node:
     return builder.root
 
 
-def _explain(problem: str) -> str:
-    known = {
-        "mapping values are not allowed here": "這裡不能出現「冒號加空白」；若冒號是文字的一部分，請把整段文字用引號括起來",
-        "could not find expected ':'": "找不到應有的冒號「:」",
-        "found character '\\t' that cannot start any token": "YAML 不能用 Tab 縮排，請改用空白",
-        "did not find expected key": "縮排不一致，找不到預期的欄位",
-        "did not find expected '-' indicator": "清單的縮排不一致",
-        "found undefined alias": "用了未定義的別名",
-        "found duplicate anchor": "錨點重複",
-        "expected ',' or ']'": "方括號 [ ] 沒有成對，或清單項目之間少了逗號",
-        "expected ',' or '}'": "大括號 { } 沒有成對，或欄位之間少了逗號",
-        "found unexpected end of stream": "檔案在引號或括號還沒結束時就結束了",
-        "found unknown escape character": "雙引號內的反斜線 \\ 後接了無法辨識的字元；請改用單引號或刪除反斜線",
-    }
-    for english, chinese in known.items():
-        if problem.startswith(english):
-            return chinese
-    return problem
+SEPARATORS = "\u2028\u2029"  # LINE and PARAGRAPH SEPARATOR: PyYAML breaks lines there, editors do not
+def _hide_separators(text: str) -> tuple[str, dict[str, str]]:
+    """Raw U+2028/U+2029 are parsed as the ordinary characters the officer sees, not as line breaks.
+
+    Each is replaced, before parsing, by a private-use character the file does not contain (one
+    character for one, so every index stays) and put back into the values afterwards.
+    """
+    stand_ins: dict[str, str] = {}
+    if not any(sep in text for sep in SEPARATORS):
+        return text, stand_ins
+    candidates = (chr(c) for c in range(0xF0000, 0xFFFFD) if chr(c) not in text)
+    for separator in SEPARATORS:
+        stand_in = next(candidates)
+        stand_ins[stand_in] = separator
+        text = text.replace(separator, stand_in)
+    return text, stand_ins
 
 
 class _Loader(yaml.SafeLoader):
@@ -158,17 +196,20 @@ def unfold_chinese(value: str, source: str) -> str:
 
 
 class _TreeBuilder:
-    def __init__(self, path: str, text: str = ""):
+    def __init__(self, path: str, text: str = "", stand_ins: dict[str, str] | None = None):
         self.text = text
+        self.stand_ins = stand_ins or {}
         self.path = path
         self.root: Node | None = None
         self.stack: list[Node] = []
         self.pending_key: list[Scalar | None] = []
         self.segments: list[str] = []  # the path segment of each open container
         self.problems: list[Problem] = []
+        self.lines = LineIndex(text)
+        self.notices: list[Problem] = []  # warnings found while reading: they do not stop the load
 
     def where(self, event) -> Where:
-        return Where(self.path, event.start_mark.line + 1, event.start_mark.column + 1)
+        return self.lines.where(self.path, event.start_mark.index)
 
     def feed(self, event) -> None:
         if isinstance(event, yaml.AliasEvent):
@@ -185,7 +226,10 @@ class _TreeBuilder:
             value = event.value
             if event.style in (None, ">") and event.end_mark.line > event.start_mark.line:
                 value = unfold_chinese(value, self.text[event.start_mark.index:event.end_mark.index])
-            node = Scalar(self.where(event), value, plain=event.style is None)
+            node = Scalar(self.where(event), join_surrogates(self._restore_separators(value)), plain=event.style is None)
+            if event.style is None and value:
+                self._comment_after_text(event)
+            self._refuse_uncarriable(node, event)
             self._add(node)
         elif isinstance(event, yaml.MappingStartEvent):
             self._open(Mapping(self.where(event)))
@@ -200,6 +244,40 @@ class _TreeBuilder:
                 "一個計畫檔只能有一份文件；請刪除多出的「---」與其後內容。"
                 " (only one YAML document per plan file)")))
             raise _Stop(self)
+
+    def _comment_after_text(self, event) -> None:
+        """` #` after unquoted text starts a YAML comment: 「電話 04-7772011 #3」 would lose 「#3」 unseen.
+
+        A comment written the usual way, with a space after `#` (`text  # note`), is taken as meant;
+        `#` followed at once by text (#3, #A棟) is the officer's text lost.
+        """
+        end = event.end_mark.index
+        line_end = self.text.find("\n", end)
+        rest = self.text[end:line_end if line_end >= 0 else len(self.text)]
+        comment = re.match(r"[ \t]+#(?=[^\s#])", rest)
+        if comment is None:
+            return
+        self.notices.append(Problem(self.lines.where(self.path, end + comment.end() - 1), self._field(), (
+            f"這一行文字後面的{quoted(rest.strip())}被 YAML 當成註解，不會印出；"
+            "若它是文字的一部分，請把整段文字用引號括起來，或刪掉「#」前的空白。"
+            " (a comment follows text on this line; quote the text if # belongs to it)"), severity="warning"))
+
+    def _restore_separators(self, value: str) -> str:
+        for stand_in, separator in self.stand_ins.items():
+            value = value.replace(stand_in, separator)
+        return value
+
+    def _refuse_uncarriable(self, node: Scalar, event) -> None:
+        """A character written as an escape ("\\x01", "\\uFFFE", a lone "\\ud800") that no document can carry."""
+        bad = UNCARRIABLE.search(node.text)
+        if bad is None:
+            return
+        ch = bad.group(0)
+        offset = uncarriable_offset(self.text[event.start_mark.index:event.end_mark.index], ch)
+        what = "半個代理字元（surrogate）" if 0xD800 <= ord(ch) <= 0xDFFF else "控制字元或非字元碼"
+        self.problems.append(Problem(self.lines.where(self.path, event.start_mark.index + offset), self._field(), (
+            f"文字含有 {what} U+{ord(ch):04X}，Word、LibreOffice 與網頁都無法存放；"
+            "請刪除這個跳脫寫法（反斜線開頭的 \\x、\\u）。 (character that documents cannot carry)")))
 
     def _open(self, node: Node) -> None:
         if len(self.stack) >= MAX_DEPTH:
@@ -256,13 +334,13 @@ class _Stop(Exception):
     pass
 
 
-def load_nodes(path: str, data: bytes | None = None) -> Node:
-    """Read a plan file into its located node tree, or raise PlanProblems."""
+def load_nodes(path: str, data: bytes | None = None, notices: list[Problem] | None = None) -> Node:
+    """Read a plan file into its located node tree, or raise PlanProblems; warnings go to `notices`."""
     if data is None:
         with open(path, "rb") as handle:
             data = handle.read()
     text = read_text(path, data)
     try:
-        return parse(path, text)
+        return parse(path, text, notices)
     except _Stop as stop:
         raise PlanProblems(stop.args[0].problems) from None

@@ -64,13 +64,18 @@ class Entry:
         return self.marked_label if self.marked_label is not None else Text(self.label)
 
     @property
+    def is_outline_heading(self) -> bool:
+        """A section, a form, or a titled item of the first level whose text has lines of its own."""
+        return self.kind in ("section", "form") or bool(self.title and self.depth == 2 and not self.same_line)
+
+    @property
     def heading(self) -> Text:
         """The text printed after the label on its first line."""
         if self.marked_heading is not None:
             return self.marked_heading
         head = Text.join(" ", [p for p in (self.code, self.title) if p])
         if self.same_line and self.paragraphs:
-            head += self.paragraphs[0]
+            head += ("" if not self.title or self.title.endswith(("：", ":")) else "：") + self.paragraphs[0]
         elif not self.title and self.paragraphs:
             head = Text.join(" ", [p for p in (self.code, self.paragraphs[0]) if p])
         if self.points and self.kind == "item" and not self.in_form:
@@ -141,7 +146,8 @@ class Document:
 
     @property
     def title(self) -> str:
-        return " ".join(self.title_lines)
+        """The title on one line, as it reads (in a tracked document: with its changes accepted)."""
+        return " ".join(str(Text(line).accepted) for line in self.title_lines)
 
 
 def clean(text: str | None) -> Text | None:
@@ -258,7 +264,8 @@ def reference_text(ref) -> str:
     if ref.verb:
         text += ref.verb
     if ref.document:
-        text += f"之「{ref.document}」" if ref.verb else f"「{ref.document}」"
+        name = f"「{ref.document}」" if ref.quoted else ref.document
+        text += f"之{name}" if ref.verb else name
     return text
 
 
@@ -278,7 +285,22 @@ def period_text(period: Period) -> str:
     months = (period.end.year - period.start.year) * 12 + period.end.month - period.start.month + 1
     whole_year = period.start.month == 1 and period.start.day == 1 and period.end.month == 12 and period.end.day == 31
     length = f"{months // 12} 年" if whole_year or months % 12 == 0 and months else f"{months} 個月"
-    return clean(period.wording.format(start=period.start, end=period.end, length=length))
+    return clean(fill_wording(period.wording, {"start": str(period.start), "end": str(period.end), "length": length}))
+
+
+WORDING_PLACEHOLDERS = ("start", "end", "length")
+_PLACEHOLDER = re.compile(r"\{(" + "|".join(WORDING_PLACEHOLDERS) + r")\}")
+
+
+def fill_wording(wording: str, values: dict[str, str]) -> str:
+    """The officer's wording with {start} {end} {length} replaced literally; the text is never a format string."""
+    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], wording)
+
+
+def wording_problems(wording: str) -> list[tuple[int, str]]:
+    """(offset, piece) of every brace in a wording that is not one of the placeholders."""
+    rest = _PLACEHOLDER.sub(lambda m: "\0" * len(m.group(0)), wording)
+    return [(m.start(), m.group(0)) for m in re.finditer(r"\{[^{}\n]{0,20}\}?|\}", rest)]
 
 
 def _points_inline(item: Item) -> str | None:
@@ -294,6 +316,7 @@ def _item(item: Item, key: str, style: str, options: NumberingOptions, depth: in
     lead, rest = _lead_and_rest(item.text)
     entry = Entry(kind="item", key=key, style=style, options=options, fixed_label=item.label,
                   title=clean(item.title), paragraphs=lead, code=item.code, children=list(rest),
+                  same_line=item.same_line,
                   mark=CHECK_MARKS.get(item.check) if item.check else None,
                   points=_form_points(item, option) if in_form else _points_inline(item),
                   note=item.note, depth=depth, in_form=in_form)

@@ -59,14 +59,14 @@ def test_folder_build_in_parallel(workspace):
 def test_unchanged_plans_are_not_rebuilt_until_they_change(workspace):
     assert plan("build", "plans/kaohsiung-cec/103.yaml", cwd=workspace).returncode == 0
     again = plan("build", "plans/kaohsiung-cec/103.yaml", cwd=workspace)
-    assert again.stdout.count("unchanged") == 2 and "wrote" not in again.stdout
+    assert again.stderr.count("unchanged") == 2 and "wrote" not in again.stderr
     source = workspace / "plans/kaohsiung-cec/103.yaml"
     source.write_text(source.read_text(encoding="utf-8").replace("本會第一組", "本會第二組"), encoding="utf-8")
     changed = plan("build", "plans/kaohsiung-cec/103.yaml", cwd=workspace)
-    assert changed.stdout.count("wrote") == 2
+    assert changed.stderr.count("wrote") == 2
     assert "本會第二組" in (workspace / "build/kaohsiung-cec/103/plan.html").read_text(encoding="utf-8")
     forced = plan("build", "plans/kaohsiung-cec/103.yaml", "--force", cwd=workspace)
-    assert forced.stdout.count("wrote") == 2
+    assert forced.stderr.count("wrote") == 2
 
 
 def test_a_failed_build_keeps_the_last_good_output(workspace):

@@ -37,7 +37,7 @@ def test_values_keep_their_position():
 
 # (name, file text, line, column, field, words the message must contain)
 BAD = [
-    ("syntax", HEAD + "goals: [一, 二\n", 5, 1, "", "YAML 語法錯誤"),
+    ("syntax", HEAD + "goals: [一, 二\n", 4, 8, "goals", "括號是否成對"),
     ("tab indent", HEAD + "goals:\n\t- 一\n", 5, 1, "", "Tab"),
     ("duplicate key", HEAD + "goals: 一\ngoals: 二\n", 5, 1, "goals", "重複"),
     ("unknown key", HEAD + "gaols: 一\n", 4, 1, "gaols", "goals"),

@@ -23,9 +23,11 @@ def built(tmp_path_factory):
     """Every seed plan as ODT and PDF, built once through `plan build`."""
     needs_tool("soffice")
     out = tmp_path_factory.mktemp("published")
+    (out / "tmp").mkdir()  # its own temporary folder: LibreOffice's profiles are found there, not other builds'
     run = subprocess.run([sys.executable, "-m", "pipeline.cli", "build", "plans/kaohsiung-cec/103.yaml",
                           "plans/keelung-cec/105.yaml", "plans/fengshan-hr1/97.yaml", "--format", "odt,pdf",
-                          "-o", str(out / "x"), "-j", "2"], capture_output=True, text=True, cwd=ROOT)
+                          "-o", str(out / "x"), "-j", "2"], capture_output=True, text=True, cwd=ROOT,
+                         env={**os.environ, "TMPDIR": str(out / "tmp")})
     assert run.returncode == 0, run.stderr
     return out
 
@@ -97,5 +99,5 @@ def test_without_libreoffice_pdf_fails_clearly_and_the_rest_is_written(tmp_path)
 
 
 def test_no_libreoffice_process_is_left_behind(built):
-    left = subprocess.run(["pgrep", "-f", "plan-pdf-"], capture_output=True, text=True).stdout.strip()
-    assert left == ""
+    left = subprocess.run(["pgrep", "-f", f"{built / 'tmp'}/plan-pdf-"], capture_output=True, text=True).stdout.strip()
+    assert left == "" and list((built / "tmp").iterdir()) == []

@@ -51,7 +51,7 @@ def test_redline_is_cut_along_runs():
 
 
 def test_no_markdown_marks_in_any_review_output(tmp_path):
-    old, new = tmp_path / "103.yaml", tmp_path / "104.yaml"
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
     old.write_text(OLD, encoding="utf-8")
     new.write_text(NEW, encoding="utf-8")
     outputs = {}

@@ -39,7 +39,7 @@ def type_name(tp) -> str:
     if tp is int:
         return "整數"
     if tp is bool:
-        return "true／false"
+        return "是／否（或 true／false）"
     if tp is RocDate:
         return "民國日期"
     if isinstance(tp, type) and issubclass(tp, Located):

@@ -23,11 +23,17 @@ TEXT_SUFFIXES = (".txt", ".text")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
-def read_file(path: str) -> list[Block]:
-    """The blocks of a .docx, .txt or .md file; clear errors for what cannot be read."""
+def read_file(path: str, data: bytes | None = None) -> list[Block]:
+    """The blocks of a .docx, .txt or .md file; clear errors for what cannot be read.
+
+    With `data` given (standard input, `-`), a .docx is told by its zip header.
+    """
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        if data is None:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        elif path == "-":
+            path = "<stdin>.docx" if data.startswith(b"PK\x03\x04") else "<stdin>.txt"
     except OSError as exc:
         raise UsageError(f"{path}: 無法讀取：{exc.strerror}。 (cannot read)") from None
     if not data.strip():
@@ -39,7 +45,7 @@ def read_file(path: str) -> list[Block]:
     if lower.endswith(TEXT_SUFFIXES + MARKDOWN_SUFFIXES):
         from . import markdown, text
         reader = markdown if lower.endswith(MARKDOWN_SUFFIXES) else text
-        return reader.read(decode(path, data))
+        return reader.read(carriable(decode(path, data)))
     raise UsageError(f"{path}: 只能匯入 .docx、.txt 或 .md 檔。 (import reads .docx, .txt, .md)")
 
 
@@ -50,3 +56,10 @@ def decode(path: str, data: bytes) -> str:
         except UnicodeDecodeError:
             continue
     raise NotAPlan(f"{path}: 文字檔不是 UTF-8 或 Big5 編碼。 (unknown text encoding)")
+
+
+def carriable(text: str) -> str:
+    """Text without what no document can carry: form feeds and vertical tabs become line breaks, other controls go."""
+    from ..source import UNCARRIABLE
+
+    return UNCARRIABLE.sub(lambda m: "\n" if m.group(0) in "\x0b\x0c" else "", text)

@@ -20,7 +20,8 @@ def period_of(common: dict, report, guesses) -> Period | None:
         start, end = parse_roc_date(dates[0]), parse_roc_date(dates[1])
     except DateFormatError:
         return None
-    wording = text.replace(dates[0], "{start}", 1).replace(dates[1], "{end}", 1)
+    # Braces of the source are printed as full-width ones: in a wording only {start} {end} {length} may stand.
+    wording = text.replace("{", "｛").replace("}", "｝").replace(dates[0], "{start}", 1).replace(dates[1], "{end}", 1)
     wording = re.sub(r"為期\s*(\d+\s*(?:年|個月))", "為期 {length}", wording)
     period = Period(title=common["title"], start=start, end=end)
     if squeeze(period_text(period)) != squeeze(text):

@@ -98,6 +98,18 @@ def mark_all(block, mark: str) -> None:
             mark_all(item, mark)
 
 
+def _former(block) -> None:
+    """Keys of a part put back from the old plan, so its anchors never clash with the new plan's."""
+    if isinstance(block, (Entry, TableBlock, FormBlock)):
+        block.key = f"former-{block.key}"
+    for child in getattr(block, "children", []) + getattr(block, "items", []):
+        _former(child)
+    for row in getattr(block, "rows", []):
+        for cell in row:
+            for child in cell.blocks:
+                _former(child)
+
+
 def _mark_row(row: list[TableCell], mark: str) -> None:
     for cell in row:
         for block in cell.blocks:
@@ -152,6 +164,11 @@ class Tracker:
             elif change.kind in ("modified", "year", "format") and new_free:
                 self.edit(old_unit, new_unit)
         self.relabel()
+        old_issued = self.review.old_doc.issued
+        if list(map(str, old_issued)) != list(map(str, self.doc.issued)):
+            # the cover's date and number of issue belong to one year: not a change of the plan's
+            # wording, so not in the review's list, but tracked so that Reject All gives last year's cover
+            self.doc.issued = _paired(old_issued, self.doc.issued)
         return self.doc
 
     # ---- the new side --------------------------------------------------------------------------
@@ -173,7 +190,6 @@ class Tracker:
             doc, old = self.doc, self.review.old_doc
             doc.title_lines = _paired(old.title_lines, doc.title_lines)
             doc.cover = _paired(old.cover, doc.cover)
-            doc.issued = _paired(old.issued, doc.issued)
         elif new_unit.kind == "entry":
             old, entry = old_unit.entry, self.copy_of(new_unit.entry)
             entry.marked_heading = marked(old.heading, entry.heading)
@@ -235,6 +251,7 @@ class Tracker:
         old_list, new_list = place
         gone = copy.deepcopy(unit.entry)
         mark_all(gone, mark)
+        _former(gone)
         gone.move_id = self.moves
         new_list.insert(self._position(old_list, new_list, unit.entry, unit.index), gone)
         self.put_back_order[id(gone)] = unit.index

@@ -6,7 +6,7 @@ from markupsafe import Markup
 from ..diff import Review
 from ..inline import to_html
 from ..files import write_atomic
-from ..writers.html import environment, template_folders
+from ..writers.html import environment, template_faults, template_folders, with_security_policy
 from . import KIND_NAMES
 
 
@@ -19,9 +19,11 @@ def redline_html(change) -> Markup:
 def render(review: Review, folders: list[str] | None = None, site: dict | None = None) -> str:
     env = environment(folders or template_folders())
     env.filters["redline"] = redline_html
-    return env.get_template("review.html.j2").render(review=review, kinds=KIND_NAMES, site=site)
+    with template_faults():
+        return with_security_policy(env.get_template("review.html.j2").render(review=review, kinds=KIND_NAMES, site=site))
 
 
 def write(review: Review, path: str, options: dict | None = None) -> None:
     options = options or {}
-    write_atomic(path, render(review, options.get("template_folders"), options.get("site")).encode("utf-8"))
+    write_atomic(path, render(review, options.get("template_folders") or template_folders(options.get("agency")),
+                                    options.get("site")).encode("utf-8"))

@@ -2,16 +2,21 @@
 from __future__ import annotations
 
 from ..diff import Review
+from ..errors import printable
 from . import KIND_NAMES
 
 
 def render(review: Review, colour: bool) -> str:
+    """`colour` is for a terminal: plan text then has its bidi and zero-width characters shown as <U+XXXX>."""
+    def show(text: str) -> str:
+        return printable(text, keep_newlines=True) if colour else text
+
     def paint(text: str, **style) -> str:
         if not colour:
             return text
         import click
 
-        return click.style(text, **style)
+        return click.style(show(text), **style)
 
     counts = " · ".join(f"{KIND_NAMES[k]} {n}" for k, n in review.summary.items())
     lines = [f"比較 {review.old_name} → {review.new_name}", counts]
@@ -31,12 +36,12 @@ def render(review: Review, colour: bool) -> str:
                 elif op == 1:
                     marked.append(paint(f"{{+{text}+}}", fg="green"))
                 else:
-                    marked.append(text)
+                    marked.append(show(text))
             lines += ["  " + line for line in "".join(marked).split("\n")]
         elif change.kind == "added":
             lines += [paint("  + " + line, fg="green") for line in (change.new or "").split("\n")]
         elif change.kind == "removed":
             lines += [paint("  - " + line, fg="red") for line in (change.old or "").split("\n")]
         else:
-            lines += ["  " + line for line in (change.new or "").split("\n")]
+            lines += ["  " + show(line) for line in (change.new or "").split("\n")]
     return "\n".join(lines) + "\n"

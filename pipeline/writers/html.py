@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import contextmanager
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
+from ..errors import BuildError
 from ..files import write_atomic
 from ..inline import plain, to_html
 from ..tree import Document, Entry, FormBlock, Paragraph, TableBlock, form_rows
@@ -21,26 +24,43 @@ from . import TEMPLATES
 def template_folders(agency: str | None = None, extra: str | None = None) -> list[str]:
     """Where templates are looked up: a folder given by the user, the agency's own, the default."""
     folders = [extra] if extra else []
-    if agency:
+    if agency and re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", agency):
         folders.append(str(TEMPLATES / "agencies" / agency))
     folders.append(str(TEMPLATES))
     return folders
 
 
 def bytecode_cache() -> jinja2.BytecodeCache | None:
-    """Compiled templates kept in the user's cache folder: compiling costs more than rendering a plan."""
+    """Compiled templates kept in the user's cache folder: compiling costs more than rendering a plan.
+
+    Compiled code is loaded and run, so the folder is trusted only when it is the user's own and
+    nobody else can write to it (made 0700 when it is new); otherwise templates are compiled afresh.
+    """
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     folder = os.path.join(base, "plan-pipeline", "jinja")
     try:
-        os.makedirs(folder, exist_ok=True)
+        os.makedirs(folder, mode=0o700, exist_ok=True)
     except OSError:
         return None
-    return jinja2.FileSystemBytecodeCache(folder) if os.access(folder, os.W_OK) else None
+    return jinja2.FileSystemBytecodeCache(folder) if private_folder(folder) else None
+
+
+def private_folder(folder: str) -> bool:
+    """True when `folder` is a real folder owned by this user that no group or other user may write."""
+    try:
+        info = os.lstat(folder)
+    except OSError:
+        return False
+    import stat
+
+    return (stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
+            and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and os.access(folder, os.W_OK))
 
 
 def environment(folders: list[str]) -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(folders), autoescape=True,
-                             undefined=jinja2.StrictUndefined, bytecode_cache=bytecode_cache())
+    """Templates run sandboxed: an agency's own template may shape the page but reach no module or file."""
+    env = ImmutableSandboxedEnvironment(loader=jinja2.FileSystemLoader(folders), autoescape=True,
+                                        undefined=jinja2.StrictUndefined, bytecode_cache=bytecode_cache())
     env.filters.update(inline=lambda t: Markup(to_html(t or "")), plain=lambda t: plain(t or ""),
                        anchor=anchor, form_rows=form_rows, in_groups=in_groups, form_field=form_field)
     env.tests["entry"] = lambda block: isinstance(block, Entry)
@@ -79,13 +99,73 @@ def form_field(field: str) -> Markup:
 def render(doc: Document, folders: list[str] | None = None, site: dict | None = None, fragment: bool = False) -> str:
     """The plan's page; `site` adds the bundle's navigation and downloads; `fragment` gives the body alone."""
     env = environment(folders or template_folders())
-    scoped = scope_css(env.loader.get_source(env, "plan.css")[0], ".plan-fragment") if fragment else ""
-    return env.get_template("plan.html.j2").render(doc=doc, site=site, fragment=fragment, scoped_css=scoped)
+    with template_faults():
+        scoped = scope_css(env.loader.get_source(env, "plan.css")[0], ".plan-fragment") if fragment else ""
+        page = env.get_template("plan.html.j2").render(doc=doc, site=site, fragment=fragment, scoped_css=scoped)
+    return prefix_ids(page, FRAGMENT_PREFIX) if fragment else with_security_policy(page)
+
+
+FRAGMENT_PREFIX = "plan-fragment-"
+_REFERENCES = re.compile(r'(\s(?:id|for|headers|aria-labelledby|aria-describedby|aria-controls)=")([^"]*)(")|(\shref="#)([^"]*)(")')
+
+
+def prefix_ids(page: str, prefix: str) -> str:
+    """Every id of a fragment, and every reference to one, prefixed: pasted into a host page, none can clash."""
+    def prefixed(match: re.Match) -> str:
+        if match.group(1):
+            ids = " ".join(prefix + name for name in match.group(2).split())
+            return f"{match.group(1)}{ids}{match.group(3)}"
+        return f"{match.group(4)}{prefix}{match.group(5)}{match.group(6)}" if match.group(5) else match.group(0)
+    return _REFERENCES.sub(prefixed, page)
+
+
+CSP_META = re.compile(r'\n?<meta http-equiv="Content-Security-Policy" content="[^"]*">')
+
+
+def with_security_policy(page: str) -> str:
+    """The page with a Content-Security-Policy that allows exactly its own styles and scripts, nothing else.
+
+    Nothing is fetched from elsewhere; each <style> block, each style attribute and each <script>
+    block the page carries is allowed by its SHA-256 hash, so an injected style or script is refused.
+    A published page has no script at all; a page with one (the live preview's reloader) may also
+    talk back to its own server. A policy the page already had is replaced.
+    """
+    import base64
+    import hashlib
+    from html import unescape
+
+    def source(text: str) -> str:
+        return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+    page = CSP_META.sub("", page)
+    blocks = re.findall(r"<style>(.*?)</style>", page, flags=re.S)
+    attributes = sorted({unescape(v) for v in re.findall(r'\sstyle="([^"]*)"', page)})
+    scripts = re.findall(r"<script>(.*?)</script>", page, flags=re.S)
+    styles = " ".join(dict.fromkeys(source(t) for t in blocks + attributes))
+    hashes_of_attributes = " 'unsafe-hashes'" if attributes else ""
+    allowed_scripts = (f"; script-src {' '.join(dict.fromkeys(source(t) for t in scripts))}; connect-src 'self'"
+                       if scripts else "")
+    policy = (f"default-src 'none'; style-src {styles}{hashes_of_attributes}{allowed_scripts}; "
+              "img-src 'self' data:; base-uri 'none'; form-action 'none'")
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    return page.replace('<meta charset="utf-8">', f'<meta charset="utf-8">\n{meta}', 1)
+
+
+@contextmanager
+def template_faults():
+    """A template that cannot render (a mistake in an agency's override, or one the sandbox stops) is a BuildError."""
+    try:
+        yield
+    except jinja2.TemplateSyntaxError as exc:
+        raise BuildError(f"{exc.filename or exc.name}:{exc.lineno}: 網頁範本有語法錯誤：{exc.message} (template syntax error)") from None
+    except jinja2.TemplateError as exc:
+        raise BuildError(f"網頁範本無法產生頁面：{exc} (template error)") from None
 
 
 def write(doc: Document, path: str, options: dict | None = None) -> None:
     options = options or {}
-    page = render(doc, options.get("template_folders"), options.get("site"), options.get("fragment", False))
+    folders = options.get("template_folders") or template_folders(options.get("agency"))
+    page = render(doc, folders, options.get("site"), options.get("fragment", False))
     write_atomic(path, page.encode("utf-8"))
 
 

@@ -33,7 +33,7 @@ def role_of(entry: Entry) -> str:
     """Sections are first-level headings, titled items second-level (Word's outline); the rest items."""
     if entry.kind == "section":
         return "heading1"
-    if entry.kind == "form" or (entry.title and entry.depth == 2):
+    if entry.is_outline_heading:
         return "heading2"
     return "item"
 

@@ -42,7 +42,7 @@ def convert(docx_bytes: bytes, name: str = "plan") -> bytes:
         source = os.path.join(work, f"{name}.docx")
         with open(source, "wb") as handle:
             handle.write(docx_bytes)
-        env = {**os.environ, "FONTCONFIG_FILE": str(TEMPLATES / "fonts.conf"), "HOME": work}
+        env = {**os.environ, "FONTCONFIG_FILE": str(TEMPLATES / "fonts.conf"), "HOME": work, "TMPDIR": work}
         command = [program, "--headless", "--norestore", "--nolockcheck",
                    f"-env:UserInstallation=file://{work}/profile", "--convert-to", EXPORT, "--outdir", work, source]
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
@@ -50,9 +50,11 @@ def convert(docx_bytes: bytes, name: str = "plan") -> bytes:
         try:
             _, errors = process.communicate(timeout=TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
+            _end(process)
             raise BuildError(f"LibreOffice 超過 {TIMEOUT_SECONDS} 秒仍未完成 PDF，已停止。 (PDF conversion timed out)") from None
+        except BaseException:  # Ctrl-C or SIGTERM: LibreOffice, in its own session, would run on
+            _end(process)
+            raise
         target = os.path.join(work, f"{name}.pdf")
         # soffice exits 0 even when it could not load the file: the output itself is the proof.
         if not os.path.exists(target) or os.path.getsize(target) == 0:
@@ -60,6 +62,15 @@ def convert(docx_bytes: bytes, name: str = "plan") -> bytes:
             raise BuildError(f"LibreOffice 無法產生 PDF：{detail[0]} (PDF conversion failed)")
         with open(target, "rb") as handle:
             return handle.read()
+
+
+def _end(process: subprocess.Popen) -> None:
+    """End LibreOffice and every process it started (its own process group), and reap it."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.communicate()
 
 
 def write(doc: Document, path: str, options: dict | None = None) -> None:
