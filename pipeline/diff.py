@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .inline import Text
-from .tree import Document, Entry, FormBlock, Paragraph, TableBlock
+from .tree import Document, Entry, FormBlock, Paragraph, TableBlock, Walk, cell_text
 
 SIMILAR_UNDER_PARENT = 0.5
 SIMILAR_ANYWHERE = 0.7
@@ -186,51 +186,50 @@ class Review:
 
 # ---- flattening ------------------------------------------------------------------------------
 
-def units_of(doc: Document) -> list[Unit]:
-    units: list[Unit] = []
+class _Flatten(Walk):
+    """The tree as units: each entry (title and wording, no label) and each table row, in reading order."""
 
-    def add(path: str, text: str, parent: int | None, kind: str = "entry", note: str | None = None,
+    def __init__(self):
+        self.units: list[Unit] = []
+
+    def add(self, path: str, text: str, parent: int | None, kind: str = "entry", note: str | None = None,
             entry: Entry | None = None, row: tuple | None = None) -> int:
-        units.append(Unit(len(units), path, text, parent, kind, note, entry, row))
-        return len(units) - 1
+        self.units.append(Unit(len(self.units), path, text, parent, kind, note, entry, row))
+        return len(self.units) - 1
 
-    add("標題", Text.join("\n", doc.title_lines + doc.cover), None, "title")
-    add("年度", Text(f"{doc.year} 年度"), None, "year")
+    def on_entry(self, entry: Entry, parent: int | None, parent_path: str) -> None:
+        me = self.add(entry.path or entry.title or "", _entry_text(entry), parent, note=entry.note, entry=entry)
+        self.walk(entry.children, me, entry.path)
 
-    def entry_text(entry: Entry) -> str:
-        parts = [entry.mark or "", entry.heading] + entry.body
-        for block in entry.children:
-            if isinstance(block, Paragraph):
-                parts.append(block.text)
-            elif isinstance(block, FormBlock):
-                parts += block.fields + block.notes + ([block.total_label] if block.total_label else [])
-        if entry.points and entry.in_form:
-            parts.append(entry.points)
-        return Text.join("\n", [p for p in parts if p])
+    on_appendix = on_entry
 
-    def walk(blocks: list, parent: int | None, parent_path: str) -> None:
-        for block in blocks:
-            if isinstance(block, Entry):
-                me = add(block.path or block.title or "", entry_text(block), parent, note=block.note, entry=block)
-                walk(block.children, me, block.path)
-            elif isinstance(block, TableBlock):
-                for number, row in enumerate(block.rows, start=1):
-                    cells = [Text.join(" ", [_cell_text(b) for b in cell.blocks]) for cell in row]
-                    add(f"{parent_path}表格第 {number} 列", Text.join(" | ", cells), parent, "row",
-                        row=(block, number - 1))
-            elif isinstance(block, FormBlock):
-                walk(block.items, parent, parent_path)
+    def on_table(self, table: TableBlock, parent: int | None, parent_path: str) -> None:
+        for number, row in enumerate(table.rows, start=1):
+            cells = [cell_text(cell.blocks, " ", deep=True) for cell in row]
+            self.add(f"{parent_path}表格第 {number} 列", Text.join(" | ", cells), parent, "row", row=(table, number - 1))
 
-    for entry in doc.body + doc.appendices:
-        walk([entry], None, "")
-    return units
+    def on_form(self, form: FormBlock, parent: int | None, parent_path: str) -> None:
+        self.walk(form.items, parent, parent_path)  # the form's own wording belongs to its entry
 
 
-def _cell_text(block) -> str:
-    if isinstance(block, Paragraph):
-        return block.text
-    return block.label + block.heading + Text.join("", [_cell_text(c) for c in block.children
-                                                        if isinstance(c, (Entry, Paragraph))])
+def _entry_text(entry: Entry) -> Text:
+    parts = [entry.mark or "", entry.heading] + entry.body
+    for block in entry.children:
+        if isinstance(block, Paragraph):
+            parts.append(block.text)
+        elif isinstance(block, FormBlock):
+            parts += block.fields + block.notes + ([block.total_label] if block.total_label else [])
+    if entry.points and entry.in_form:
+        parts.append(entry.points)
+    return Text.join("\n", [p for p in parts if p])
+
+
+def units_of(doc: Document) -> list[Unit]:
+    flat = _Flatten()
+    flat.add("標題", Text.join("\n", doc.title_lines + doc.cover), None, "title")
+    flat.add("年度", Text(f"{doc.year} 年度"), None, "year")
+    flat.walk_document(doc, None, "")
+    return flat.units
 
 
 # ---- alignment -----------------------------------------------------------------------------------

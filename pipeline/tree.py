@@ -417,57 +417,119 @@ def form_rows(form: FormBlock) -> list[Entry]:
     return rows
 
 
-def walk_entries(blocks: list):
+BLOCK_KINDS = ((Entry, "entry"), (Paragraph, "paragraph"), (TableBlock, "table"), (FormBlock, "form"))
+
+
+def kind_of(block) -> str:
+    """What a block of the tree is; anything else is a fault of the program, never dropped silently."""
+    for cls, name in BLOCK_KINDS:
+        if isinstance(block, cls):
+            return name
+    raise TypeError(f"the document tree holds a {type(block).__name__}, which no writer knows")
+
+
+class Walk:
+    """The one walk of a Document in reading order (pandoc's approach).
+
+    Every writer, the outline, the diff's flattening and the benchmark's Markdown subclass it and say
+    what each kind of block becomes (on_entry, on_paragraph, on_table, on_form); `context` is theirs
+    (an indent, a parent). By default an entry's children, a table's cells and a form's rows are
+    walked in turn, so a shape that one consumer knows, all of them reach.
+    """
+
+    def walk_document(self, doc: Document, *context) -> None:
+        self.walk(doc.body, *context)
+        for appendix in doc.appendices:
+            self.on_appendix(appendix, *context)
+
+    def walk(self, blocks: list, *context) -> None:
+        for block in blocks:
+            getattr(self, f"on_{kind_of(block)}")(block, *context)
+
+    def on_appendix(self, appendix: Entry, *context) -> None:
+        self.walk(appendix.children, *context)
+
+    def on_entry(self, entry: Entry, *context) -> None:
+        self.walk(entry.children, *context)
+
+    def on_paragraph(self, paragraph: Paragraph, *context) -> None:
+        pass
+
+    def on_table(self, table: TableBlock, *context) -> None:
+        for row in table.rows:
+            for cell in row:
+                self.walk(cell.blocks, *context)
+
+    def on_form(self, form: FormBlock, *context) -> None:
+        self.walk(form.items, *context)
+
+
+class _Entries(Walk):
+    def __init__(self):
+        self.found: list[Entry] = []
+
+    def on_entry(self, entry: Entry, *context) -> None:
+        self.found.append(entry)
+        super().on_entry(entry)
+
+
+def walk_entries(blocks: list) -> list[Entry]:
     """Every entry in reading order, tables and forms included."""
+    walk = _Entries()
+    walk.walk(blocks)
+    return walk.found
+
+
+def cell_text(blocks: list, separator: str = " / ", deep: bool = False) -> Text:
+    """A table cell's text on one line: paragraphs, and items as label and heading (deep: with their sub-items)."""
+    parts = []
     for block in blocks:
-        if isinstance(block, Entry):
-            yield block
-            yield from walk_entries(block.children)
-        elif isinstance(block, TableBlock):
-            for row in block.rows:
-                for cell in row:
-                    yield from walk_entries(cell.blocks)
-        elif isinstance(block, FormBlock):
-            yield from walk_entries(block.items)
+        if kind_of(block) == "paragraph":
+            parts.append(block.text)
+        elif kind_of(block) == "entry":
+            inner = [cell_text(block.children, "", True)] if deep and block.children else []
+            parts.append(Text.join("", [block.label + block.heading] + inner))
+    return Text.join(separator, parts)
+
+
+class _Outline(Walk):
+    def __init__(self):
+        self.lines: list[str] = []
+
+    def on_entry(self, block: Entry, indent: str) -> None:
+        mark = f"{block.mark} " if block.mark else ""
+        points = f"  [{block.points}]" if block.points and block.in_form else ""
+        self.lines.append(f"{indent}{block.label}{mark}{block.heading}{points}")
+        self.lines.extend(f"{indent}  ¶ {text}" for text in block.body)
+        self.walk(block.children, indent + "  ")
+
+    def on_paragraph(self, block: Paragraph, indent: str) -> None:
+        self.lines.append(f"{indent}¶ {block.text}")
+
+    def on_table(self, block: TableBlock, indent: str) -> None:
+        self.lines.append(f"{indent}table: {' | '.join(block.columns)}")
+        for row in block.rows:
+            cells = []
+            for cell in row:
+                text = cell_text(cell.blocks)
+                cells.append(f"{text} (rows {cell.rowspan})" if cell.rowspan > 1 else text)
+            self.lines.append(f"{indent}  row: {' | '.join(cells)}")
+
+    def on_form(self, block: FormBlock, indent: str) -> None:
+        self.lines.append(f"{indent}form: {' | '.join(block.columns)}; fields: {'、'.join(block.fields)}")
+        self.walk(block.items, indent + "  ")
+        if block.total_label:
+            self.lines.append(f"{indent}  total: {block.total_label} [{block.total}]")
+        self.lines.extend(f"{indent}  ¶ {note}" for note in block.notes)
+
+    def on_appendix(self, appendix: Entry, indent: str) -> None:
+        self.lines.append(f"appendix: {appendix.title}")
+        self.walk(appendix.children, "  ")
 
 
 def outline(document: Document) -> str:
     """A stable text dump of the tree: one line per entry, paragraph, table row and form row."""
-    lines = [f"# {document.title}"] + [f"cover: {line}" for line in document.cover + document.issued]
-
-    def emit(blocks: list, indent: str) -> None:
-        for block in blocks:
-            if isinstance(block, Entry):
-                mark = f"{block.mark} " if block.mark else ""
-                points = f"  [{block.points}]" if block.points and block.in_form else ""
-                lines.append(f"{indent}{block.label}{mark}{block.heading}{points}")
-                lines.extend(f"{indent}  ¶ {text}" for text in block.body)
-                emit(block.children, indent + "  ")
-            elif isinstance(block, Paragraph):
-                lines.append(f"{indent}¶ {block.text}")
-            elif isinstance(block, TableBlock):
-                lines.append(f"{indent}table: {' | '.join(block.columns)}")
-                for row in block.rows:
-                    cells = []
-                    for cell in row:
-                        text = " / ".join(_cell_text(b) for b in cell.blocks)
-                        cells.append(f"{text} (rows {cell.rowspan})" if cell.rowspan > 1 else text)
-                    lines.append(f"{indent}  row: {' | '.join(cells)}")
-            elif isinstance(block, FormBlock):
-                lines.append(f"{indent}form: {' | '.join(block.columns)}; fields: {'、'.join(block.fields)}")
-                emit(block.items, indent + "  ")
-                if block.total_label:
-                    lines.append(f"{indent}  total: {block.total_label} [{block.total}]")
-                lines.extend(f"{indent}  ¶ {note}" for note in block.notes)
-
-    emit(document.body, "")
-    for appendix in document.appendices:
-        lines.append(f"appendix: {appendix.title}")
-        emit(appendix.children, "  ")
-    return "\n".join(lines) + "\n"
-
-
-def _cell_text(block) -> str:
-    if isinstance(block, Paragraph):
-        return block.text
-    return block.label + block.heading
+    walk = _Outline()
+    walk.lines += [f"# {document.title}"] + [f"cover: {line}" for line in document.cover + document.issued]
+    walk.walk_document(document, "")
+    return "\n".join(walk.lines) + "\n"

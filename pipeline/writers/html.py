@@ -17,7 +17,7 @@ from markupsafe import Markup
 from ..errors import BuildError
 from ..files import write_atomic
 from ..inline import plain, to_html
-from ..tree import Document, Entry, FormBlock, Paragraph, TableBlock, form_rows
+from ..tree import Document, Entry, form_rows, kind_of
 from . import TEMPLATES
 
 
@@ -75,17 +75,14 @@ def in_groups(children: list):
     """Children in reading order, consecutive entries gathered into one list."""
     groups: list = []
     for block in children:
-        if isinstance(block, Entry):
+        kind = kind_of(block)
+        if kind == "entry":
             if groups and groups[-1][0] == "entries":
                 groups[-1][1].append(block)
             else:
                 groups.append(("entries", [block]))
-        elif isinstance(block, Paragraph):
-            groups.append(("paragraph", block))
-        elif isinstance(block, TableBlock):
-            groups.append(("table", block))
-        elif isinstance(block, FormBlock):
-            groups.append(("form", block))
+        else:
+            groups.append((kind, block))
     return groups
 
 

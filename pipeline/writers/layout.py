@@ -10,7 +10,7 @@ import unicodedata
 from abc import ABC, abstractmethod
 
 from ..inline import Run, Text, runs_of
-from ..tree import Document, Entry, FormBlock, Paragraph, TableBlock, form_rows
+from ..tree import Document, Entry, FormBlock, Paragraph, TableBlock, Walk, form_rows, kind_of
 
 BODY_PT = 16
 TABLE_PT = 12
@@ -38,8 +38,8 @@ def role_of(entry: Entry) -> str:
     return "item"
 
 
-class Layout(ABC):
-    """Walks a Document into paragraphs and tables; subclasses write the markup."""
+class Layout(Walk, ABC):
+    """Walks a Document (the tree's one walk) into paragraphs and tables; subclasses write the markup."""
 
     def __init__(self):
         self.out: list[str] = []
@@ -139,19 +139,23 @@ class Layout(ABC):
             self.moved(first, entry)
 
     def children(self, blocks: list, base_em: float) -> None:
-        for block in blocks:
-            if isinstance(block, Entry):
-                self.entry(block, base_em)
-            elif isinstance(block, Paragraph):
-                outer = self.tracking
-                self.tracking = block.change or outer
-                self.out.extend(self.paragraph(self.runs(line), "body", left=base_em * BODY_PT)
-                                for line in self.lines(block))
-                self.tracking = outer
-            elif isinstance(block, TableBlock):
-                self.table(block)
-            elif isinstance(block, FormBlock):
-                self.form(block, base_em)
+        """Blocks in reading order, each indented by base_em (ems)."""
+        self.walk(blocks, base_em)
+
+    def on_entry(self, entry: Entry, base_em: float) -> None:
+        self.entry(entry, base_em)
+
+    def on_paragraph(self, block: Paragraph, base_em: float) -> None:
+        outer = self.tracking
+        self.tracking = block.change or outer
+        self.out.extend(self.paragraph(self.runs(line), "body", left=base_em * BODY_PT) for line in self.lines(block))
+        self.tracking = outer
+
+    def on_table(self, block: TableBlock, base_em: float) -> None:
+        self.table(block)
+
+    def on_form(self, block: FormBlock, base_em: float) -> None:
+        self.form(block, base_em)
 
     def widths(self, count: int, weights: list[int]) -> list[float]:
         weights = weights if len(weights) == count else [1] * count
@@ -201,7 +205,10 @@ class Layout(ABC):
     def cell_lines(self, blocks: list, base_em: float = 0.0):
         for block in blocks:
             outer = self.tracking
-            self.tracking = block.change or outer if isinstance(block, (Paragraph, Entry)) else outer
+            kind = kind_of(block)
+            if kind not in ("paragraph", "entry"):  # plan validate refuses tables and forms inside a cell
+                raise TypeError(f"a {kind} inside a table cell cannot be laid out")
+            self.tracking = block.change or outer
             if isinstance(block, Paragraph):
                 yield from [self.paragraph(self.runs(line), "table", left=base_em * TABLE_PT)
                             for line in self.lines(block)]
