@@ -72,7 +72,11 @@ def text_of(paragraph) -> str:
 
 
 def paragraphs(body) -> list[str]:
-    return [text_of(p) for p in body.iter(f"{W}p")]
+    """The text of every paragraph; empty paragraphs at the very end (Word always keeps one) left out."""
+    found = [text_of(p) for p in body.iter(f"{W}p")]
+    while found and not found[-1]:
+        found.pop()
+    return found
 
 
 def plain_paragraphs(path) -> list[str]:

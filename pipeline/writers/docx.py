@@ -192,8 +192,11 @@ def package(body: Body, template: str, properties: bytes) -> bytes:
     """A whole .docx: the reference document's parts, with this body and these properties; a body with
     tracked changes also switches on track changes, so the reviewer's own edits are tracked too."""
     parts, section = reference_parts(template, os.path.getmtime(template))
-    if body.out and body.out[-1].endswith("</w:tbl>"):
-        body.out.append(body.paragraph("", "body"))  # Word expects a paragraph between a table and the section end
+    last = body.out[-1] if body.out else ""
+    if last.endswith("</w:tbl>") or (body.revisions is not None and "</w:rPr></w:pPr>" in last):
+        # Word expects a paragraph between a table and the section end, and never deletes the last one
+        body.tracking = None
+        body.out.append(body.paragraph("", "body"))
     xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
            f'<w:document {NAMESPACES}><w:body>{"".join(body.out)}{section}</w:body></w:document>')
     rels = parts["word/_rels/document.xml.rels"].decode("utf-8")
