@@ -369,3 +369,13 @@ def test_the_tracked_page_marks_changes_and_keeps_ids_unique(tmp_path):
     assert len(ids) == len(set(ids)), "a part put back from last year has anchors of its own"
     assert "<title>範例市政府 104 年提升服務品質執行計畫</title>" in page
     assert page.count("<del>") >= 5 and page.count("<ins>") >= 5 and "**" not in page
+
+
+def test_the_comparison_table_comes_out_as_pdf_through_the_docx(tmp_path):
+    needs_tool("soffice")
+    pdftotext = needs_tool("pdftotext")
+    out = tmp_path / "c.pdf"
+    write(fixture_review(), "pdf", str(out))
+    text = subprocess.run([pdftotext, str(out), "-"], capture_output=True, text=True).stdout
+    assert out.read_bytes().startswith(b"%PDF") and "修正對照表" in text
+    assert "本點新增。" in text and "本點移列自參、二、（一）。" in text.replace("\n", "")
