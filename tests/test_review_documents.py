@@ -262,12 +262,15 @@ def test_libreoffice_accept_all_and_reject_all_of_the_tracked_docx(libreoffice_r
 @pytest.mark.parametrize("name", [p[0] for p in PAIRS])
 def test_libreoffice_accept_all_and_reject_all_of_the_tracked_odt(libreoffice_results, name):
     found = libreoffice_results
+    old_text, new_text = next((o, n) for n_, o, n in PAIRS if n_ == name)
+    changes = compare(doc_of(old_text), doc_of(new_text)).changes
+    rows_come_and_go = any(c.kind in ("added", "removed") and (c.new_unit or c.old_unit).kind == "row" for c in changes)
 
-    def words(key):
-        return [line for line in found[key] if line.strip()]
+    def lines(key):  # ODF cannot track a table row coming or going: its cells are left empty
+        return [line for line in found[key] if line.strip()] if rows_come_and_go else found[key]
 
-    assert words(f"{name}-tracked.odt.accept") == words(f"{name}-new.odt.none")
-    assert words(f"{name}-tracked.odt.reject") == words(f"{name}-old.odt.none")
+    assert lines(f"{name}-tracked.odt.accept") == lines(f"{name}-new.odt.none")
+    assert lines(f"{name}-tracked.odt.reject") == lines(f"{name}-old.odt.none")
 
 
 # ---- what a reader cannot see is not a change ------------------------------------------------------

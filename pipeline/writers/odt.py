@@ -9,6 +9,7 @@ the footer.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 from ..files import write_atomic
@@ -30,6 +31,10 @@ ROLES = {"title": "Title", "heading1": "Heading_20_1", "heading2": "Heading_20_2
          "body": "Plan_20_Body", "table": "Plan_20_Table", "header": "Plan_20_Table_20_Heading",
          "cover": "Plan_20_Cover", "note": "Plan_20_Note"}
 INSERTED = {"ins", "move-to"}
+BREAK_END = "\x00{}\x00"  # a change marked where the next paragraph starts (end:ID an insertion's end, at:ID a deletion)
+_BREAK_END = re.compile("\x00([^\x00]+)\x00")
+_MARK_AT = re.compile(r'<text:change(?:-end)? text:change-id="([^"]+)"/>')
+_PARAGRAPH_START = re.compile(r"<text:[ph]\b[^>]*>")
 OUTLINE = {"heading1": 1, "heading2": 2}
 FONT_FACES = (f'<office:font-face-decls><style:font-face style:name="{LATIN}" svg:font-family="&apos;{LATIN}&apos;" '
               'style:font-family-generic="roman" style:font-pitch="variable"/>'
@@ -99,6 +104,7 @@ class OdtBody(Layout):
         self.column_widths: list[float] = []
         self.revisions = revisions
         self.regions: list[str] = []  # text:changed-region elements, one per tracked run
+        self.in_table = False  # inside a table, changes are tracked on the text of its cells only
 
     def style(self, key: tuple, make) -> str:
         """The automatic style for these properties, made once: make(name) gives its XML."""
@@ -114,6 +120,8 @@ class OdtBody(Layout):
         if any(flags):
             name = TEXT_STYLES.get(flags) or self.style(("text",) + flags, lambda n: _text_style(n, *flags))
             body = f'<text:span text:style-name="{name}">{body}</text:span>'
+        if self.tracking not in (None, *INSERTED) and not self.in_table:
+            return body  # the whole paragraph is deleted: its runs go into its changed region as they are
         mark = mark or self.tracking
         if mark is None or self.revisions is None or not text:
             return body
@@ -147,11 +155,31 @@ class OdtBody(Layout):
         if left or hanging or tab or page_break or space_before:
             key = ("paragraph", parent, round(left, 2), round(hanging, 2), tab, page_break, round(space_before, 2))
             name = self.style(key, lambda n: _indent_style(n, parent, left, hanging, tab, page_break, space_before))
+        whole = self.tracking if self.revisions is not None and not self.in_table else None
         if role in OUTLINE:
-            return f'<text:h text:style-name="{name}" text:outline-level="{OUTLINE[role]}">{content}</text:h>'
-        return f'<text:p text:style-name="{name}">{content}</text:p>'
+            xml = f'<text:h text:style-name="{name}" text:outline-level="{OUTLINE[role]}">{content}</text:h>'
+        else:
+            xml = f'<text:p text:style-name="{name}">{content}</text:p>'
+        if whole in INSERTED:  # the text and the paragraph's end inserted: the insertion ends in the next paragraph
+            ident = self.region("insertion", "")
+            opened = xml.index(">") + 1
+            return (xml[:opened] + f'<text:change-start text:change-id="{ident}"/>' + xml[opened:]
+                    + BREAK_END.format(f"end:{ident}"))
+        if whole is not None:  # deleted: the paragraph lives in its changed region, marked where the next one starts
+            ident = self.region("deletion", xml + "<text:p/>")
+            return BREAK_END.format(f"at:{ident}")
+        return xml
+
+    def region(self, kind: str, content: str) -> str:
+        ident = f"ct{len(self.regions) + 1}"
+        info = (f"<office:change-info><dc:creator>{escape(self.revisions.author)}</dc:creator>"
+                f"<dc:date>{self.revisions.date.rstrip('Z')}</dc:date></office:change-info>")
+        self.regions.append(f'<text:changed-region xml:id="{ident}" text:id="{ident}"><text:{kind}>{info}{content}'
+                            f"</text:{kind}></text:changed-region>")
+        return ident
 
     def table_start(self, columns: list[str], widths: list[float]) -> None:
+        self.in_table = True
         self.tables += 1
         self.column_widths = widths
         cols = "".join(
@@ -171,6 +199,7 @@ class OdtBody(Layout):
         self.out.append(f"<table:table-header-rows>{row}</table:table-header-rows>" if header else row)
 
     def table_end(self) -> None:
+        self.in_table = False
         self.out.append("</table:table>")
 
     def automatic_styles(self) -> str:
@@ -237,6 +266,27 @@ def _column_style(name: str, width: float) -> str:
             f'<style:table-column-properties style:column-width="{width:.2f}pt"/></style:style>')
 
 
+def _end_breaks(text: str) -> str:
+    """Each inserted paragraph end, and each deleted paragraph, is marked where the next paragraph starts."""
+    placed: set[str] = set()
+    while True:
+        mark = _BREAK_END.search(text)
+        if mark is None:
+            return text
+        kind, ident = mark.group(1).split(":", 1)
+        end = f'<text:{"change-end" if kind == "end" else "change"} text:change-id="{ident}"/>'
+        text = text[:mark.start()] + text[mark.end():]
+        following = _PARAGRAPH_START.search(text, mark.start())
+        if following is None:
+            text += f'<text:p text:style-name="Plan_20_Body">{end}</text:p>'
+        else:  # after the paragraph marks already there, so that changes keep their order
+            at = following.end()
+            while (earlier := _MARK_AT.match(text, at)) is not None and earlier.group(1) in placed:
+                at = earlier.end()
+            text = text[:at] + end + text[at:]
+        placed.add(ident)
+
+
 def meta(doc: Document) -> str:
     fields = {"dc:title": plain(doc.title), "meta:initial-creator": doc.agency, "dc:creator": doc.agency,
               "dc:subject": doc.subject or f"{doc.agency} {doc.year} 年度計畫", "meta:keyword": f"{doc.agency}; {doc.year}",
@@ -248,9 +298,10 @@ def meta(doc: Document) -> str:
 def render(doc: Document) -> bytes:
     body = OdtBody(doc.revisions)
     body.document(doc)
+    text = _end_breaks("".join(body.out))
     content = (f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content {NS}>{FONT_FACES}'
                f'<office:automatic-styles>{body.automatic_styles()}</office:automatic-styles>'
-               f'<office:body><office:text>{body.tracked_changes()}{"".join(body.out)}</office:text></office:body>'
+               f'<office:body><office:text>{body.tracked_changes()}{text}</office:text></office:body>'
                '</office:document-content>')
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
