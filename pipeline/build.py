@@ -22,7 +22,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ROC_YEAR = re.compile(r"[0-9]{1,3}")  # ASCII digits only: str.isdigit() also takes ² and ٣
 PACKAGE = Path(__file__).resolve().parent
 TEMPLATE_FILES = {"html": ("plan.html.j2", "plan.css"), "docx": ("reference.docx",),
-                  "pdf": ("reference.docx", "fonts.conf")}
+                  "pdf": ("reference.docx", "fonts-kai.conf")}
 
 
 @dataclass(frozen=True)

@@ -51,3 +51,29 @@ def libreoffice_pdf(source, folder):
     pdf = Path(folder) / (Path(source).stem + ".pdf")
     assert run.returncode == 0 and pdf.exists() and pdf.stat().st_size > 10_000, run.stderr
     return pdf
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """The website bundle of every plan under plans/ (with fragments and a sitemap), built once per session."""
+    import subprocess
+
+    out = tmp_path_factory.mktemp("site") / "site"
+    run = subprocess.run([sys.executable, "-m", "pipeline.cli", "site", "-o", str(out), "--fragment",
+                          "--base-url", "https://www.example.gov.tw/plans/"], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole session."""
+    chromium = needs_tool("chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield launched
+        launched.close()

@@ -39,27 +39,32 @@ def docx_text(path: str) -> str:
 
 
 class _MainText(HTMLParser):
-    """Text of a plan page's cover and main content (not its navigation or skip link)."""
+    """Text of a plan page's cover and main content (not its navigation: skip link, table of contents)."""
 
     def __init__(self):
         super().__init__()
         self.depth = 0
+        self.skipping = 0  # depth inside a <nav>
         self.parts: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         classes = dict(attrs).get("class") or ""
         if self.depth or tag == "main" or (tag == "header" and "cover" in classes):
             self.depth += 1
+            if self.skipping or tag == "nav":
+                self.skipping += 1
 
     def handle_endtag(self, tag):
         if self.depth:
             self.depth -= 1
+            if self.skipping:
+                self.skipping -= 1
 
     def handle_startendtag(self, tag, attrs):
         pass
 
     def handle_data(self, data):
-        if self.depth:
+        if self.depth and not self.skipping:
             self.parts.append(data)
 
 

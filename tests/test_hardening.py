@@ -550,18 +550,10 @@ def built_site(tmp_path_factory):
     return out
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from conftest import needs_tool
-
-    executable = needs_tool("chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=[
-            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
-        yield browser
-        browser.close()
+@pytest.fixture
+def chromium(browser):
+    """The session's one headless Chromium (tests/conftest.py)."""
+    return browser
 
 
 VIOLATIONS = """window.__violations = [];
@@ -588,8 +580,12 @@ def test_pages_work_under_their_content_security_policy(built_site, chromium, na
     # the page's own styles applied: the skip link is moved out of sight until focused
     assert page.evaluate("getComputedStyle(document.querySelector('.skip-link')).position") == "absolute"
     if "keelung" in name:  # style attributes on form rows are allowed by their hashes
-        depths = page.evaluate("[...document.querySelectorAll('[style]')].map(e => getComputedStyle(e).getPropertyValue('--depth'))")
-        assert depths and all(d.strip() for d in depths)
+        declared = page.evaluate(
+            "[...document.querySelectorAll('[style]')].flatMap(e => e.getAttribute('style').split(';')"
+            ".map(d => d.split(':')[0].trim()).filter(Boolean)"
+            ".map(name => [name, getComputedStyle(e).getPropertyValue(name).trim()]))")
+        assert {name for name, _ in declared} >= {"--depth", "--hang"}
+        assert all(value for _, value in declared), [name for name, value in declared if not value]
 
 
 def test_the_policy_refuses_what_the_page_did_not_bring(built_site, chromium, tmp_path):

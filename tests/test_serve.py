@@ -15,19 +15,6 @@ SCREENSHOTS = ROOT / "docs" / "screenshots"
 TIMEOUT_MS = 30_000
 
 
-@pytest.fixture(scope="module")
-def browser():
-    chromium = needs_tool("chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield launched
-        launched.close()
-
-
 @pytest.fixture
 def server(tmp_path):
     """`plan serve kaohsiung-cec 104` on a copy of the plans, on a free port; stopped with Ctrl+C at the end."""

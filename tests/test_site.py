@@ -14,15 +14,6 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("site") / "site"
-    run = subprocess.run([sys.executable, "-m", "pipeline.cli", "site", "-o", str(out), "--fragment",
-                          "--base-url", "https://www.example.gov.tw/plans/"], capture_output=True, text=True, cwd=ROOT)
-    assert run.returncode == 0, run.stderr
-    return out
-
-
 class Links(HTMLParser):
     def __init__(self):
         super().__init__()
@@ -96,19 +87,6 @@ def test_fragment_is_the_body_alone_with_scoped_styles(site):
 
 
 # ---- in a real browser ---------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = needs_tool("chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield launched
-        launched.close()
-
 
 def test_every_page_passes_axe_wcag21_aa(site, browser):
     from axe_playwright_python.sync_playwright import Axe

@@ -22,6 +22,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 EAST_ASIAN = "標楷體"
 OPEN_KAI = "TW-Kai"
+LANGUAGE = "zh-TW"  # what a screen reader speaks and what the PDF declares (/Lang)
 LATIN = "Times New Roman"
 OUT = Path(__file__).resolve().parent.parent / "templates" / "reference.docx"
 
@@ -39,6 +40,18 @@ def set_fonts(rpr_parent) -> None:
         del fonts.attrib[attr]
     for name, value in (("w:ascii", LATIN), ("w:hAnsi", LATIN), ("w:eastAsia", EAST_ASIAN), ("w:cs", LATIN)):
         fonts.set(qn(name), value)
+    set_language(rpr)
+
+
+def set_language(rpr) -> None:
+    """zh-TW for Latin and East Asian text (w:lang is near the end of w:rPr: append it, or reuse the one there)."""
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), LANGUAGE)
+    lang.set(qn("w:eastAsia"), LANGUAGE)
+    lang.set(qn("w:bidi"), "ar-SA")
 
 
 def style_paragraph(style, size: float, bold: bool = False, align=None, line: float = 28) -> None:
@@ -103,16 +116,32 @@ def font_table_fallback(document) -> None:
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def drop_thumbnail(path: Path) -> None:
-    """python-docx's blank document carries a sample thumbnail; a plan's file should not show it."""
+def finish_package(path: Path) -> None:
+    """What python-docx's blank document carries and a plan's file should not.
+
+    - the sample thumbnail;
+    - word/stylesWithEffects.xml: Word 2010's copy of the styles, which python-docx never updates; a copy
+      that does not match styles.xml makes Word offer to repair the file, and Word does without it;
+    - settings' theme font languages (en-US, ja-JP): the document's languages are zh-TW.
+    """
     import re
     import zipfile
 
     with zipfile.ZipFile(path) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
-    parts.pop("docProps/thumbnail.jpeg", None)
-    rels = parts["_rels/.rels"].decode("utf-8")
-    parts["_rels/.rels"] = re.sub(r"<Relationship [^>]*thumbnail[^>]*/>", "", rels).encode("utf-8")
+    for name in ("docProps/thumbnail.jpeg", "word/stylesWithEffects.xml"):
+        parts.pop(name, None)
+    for rels in ("_rels/.rels", "word/_rels/document.xml.rels"):
+        text = parts[rels].decode("utf-8")
+        parts[rels] = re.sub(r"<Relationship [^>]*(thumbnail|stylesWithEffects)[^>]*/>", "", text).encode("utf-8")
+    types = parts["[Content_Types].xml"].decode("utf-8")
+    types = re.sub(r'<Override PartName="/word/stylesWithEffects.xml"[^>]*/>', "", types)
+    parts["[Content_Types].xml"] = types.encode("utf-8")
+    settings = parts["word/settings.xml"].decode("utf-8")
+    settings = re.sub(r"<w:themeFontLang [^>]*/>", f'<w:themeFontLang w:val="{LANGUAGE}" w:eastAsia="{LANGUAGE}"/>',
+                      settings)
+    assert f'w:eastAsia="{LANGUAGE}"' in settings, "settings.xml has no w:themeFontLang"
+    parts["word/settings.xml"] = settings.encode("utf-8")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
             archive.writestr(name, data)
@@ -161,7 +190,7 @@ def main() -> int:
     document.core_properties.comments = "Reference document for plan DOCX output"
     OUT.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(OUT))
-    drop_thumbnail(OUT)
+    finish_package(OUT)
     print(f"wrote {OUT}")
     return 0
 

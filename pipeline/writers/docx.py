@@ -6,7 +6,9 @@ fonts, settings, the footer with 「第 X 頁，共 Y 頁」 and the section's p
 are Heading 1 and titled items Heading 2, so Word's navigation pane shows the outline; numbered items
 hang (label, tab, text; wrapped lines align under the text); tables repeat their header row and merge
 row-spanning cells; scoring forms carry □是□否 boxes and a points column. Every run names its East
-Asian font (w:eastAsia), which Word otherwise takes from the theme.
+Asian font (w:eastAsia), which Word otherwise takes from the theme, and its language (zh-TW); symbols
+such as □ ※ … are runs of their own in the Kai face. A cover is a section without a footer; the body's
+section is numbered from 1 and counted by SECTIONPAGES.
 """
 from __future__ import annotations
 
@@ -22,16 +24,24 @@ from ..files import write_atomic
 from ..inline import plain
 from ..tree import Document, Revisions
 from . import TEMPLATES
-from .layout import Layout
+from .layout import Layout, is_east_asian, script_pieces
 
 EAST_ASIAN = "標楷體"
 LATIN = "Times New Roman"
 HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 NAMESPACES = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
               'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
+LANGUAGE = "zh-TW"
 FONTS = f'<w:rFonts w:ascii="{LATIN}" w:hAnsi="{LATIN}" w:eastAsia="{EAST_ASIAN}" w:cs="{LATIN}"/>'
+# East Asian text: the hint tells Word that shared characters (「」、…) are East Asian; symbols Unicode lets either
+# font draw (□ ※ …) also name the Kai for every slot, since LibreOffice does not read the hint.
+FONTS_HINTED = FONTS.replace("/>", ' w:hint="eastAsia"/>')
+FONTS_SYMBOL = (f'<w:rFonts w:ascii="{EAST_ASIAN}" w:hAnsi="{EAST_ASIAN}" w:eastAsia="{EAST_ASIAN}" '
+                f'w:cs="{EAST_ASIAN}" w:hint="eastAsia"/>')
+LANG = f'<w:lang w:val="{LANGUAGE}" w:eastAsia="{LANGUAGE}"/>'
 BORDERS = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                   for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+COVER_SECTION = "<!--cover-section-->"
 STYLES = {"title": "Title", "heading1": "Heading1", "heading2": "Heading2", "item": "PlanItem",
           "body": "PlanBody", "table": "PlanTable", "header": "PlanTable", "cover": "PlanCover", "note": "PlanNote"}
 CENTRED = {"header"}
@@ -76,6 +86,7 @@ class Body(Layout):
     def __init__(self, revisions: Revisions | None = None):
         super().__init__()
         self.links: dict[str, str] = {}  # url → relationship id
+        self.cover = False  # the body starts with a cover section
         self.column_widths: list[int] = []
         self.revisions = revisions
         self.revision = 0
@@ -113,8 +124,11 @@ class Body(Layout):
         return f'<w:hyperlink r:id="{rel}">{run_xml(text, bold, italic, True)}</w:hyperlink>'
 
     def paragraph(self, content: str, role: str, *, left: float = 0, hanging: float = 0, tab: bool = False,
-                  page_break: bool = False, space_before: float = 0) -> str:
+                  page_break: bool = False, space_before: float = 0, keep_next: bool = False,
+                  starts: str | None = None) -> str:
         props = [f'<w:pStyle w:val="{STYLES[role]}"/>']
+        if keep_next:
+            props.append("<w:keepNext/>")
         if page_break:
             props.append("<w:pageBreakBefore/>")
         if tab:
@@ -128,7 +142,11 @@ class Body(Layout):
             props.append('<w:jc w:val="center"/>')
         if self.tracking and self.revisions is not None:  # the paragraph mark itself is inserted or deleted
             props.append(f"<w:rPr><{RUN_MARKS[self.tracking]} {self.revision_attributes()}/></w:rPr>")
-        return f"<w:p><w:pPr>{''.join(props)}</w:pPr>{content}</w:p>"
+        xml = f"<w:p><w:pPr>{''.join(props)}</w:pPr>{content}</w:p>"
+        if starts == "body":  # the cover is a section of its own, ended here: package() fills in its page setup
+            self.cover = True
+            xml = f"<w:p><w:pPr>{COVER_SECTION}</w:pPr></w:p>" + xml
+        return xml
 
     def table_start(self, columns: list[str], widths: list[float]) -> None:
         self.column_widths = [twips(w) for w in widths]
@@ -161,24 +179,29 @@ def escape(text: str, quote: bool = False) -> str:
 
 def run_xml(text: str, bold: bool = False, italic: bool = False, underline: bool = False,
             strike: bool = False) -> str:
-    """One run, fonts named on the run itself; tabs and line breaks become Word's own marks."""
-    props = (FONTS + ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "") + ("<w:strike/>" if strike else "")
+    """Runs for one stretch of text, fonts and language named on each run; East Asian symbols get a run of
+    their own in the Kai face. Tabs and line breaks become Word's own marks."""
+    marks = (("<w:b/>" if bold else "") + ("<w:i/>" if italic else "") + ("<w:strike/>" if strike else "")
              + ('<w:u w:val="single"/>' if underline else ""))
-    pieces = []
-    for part in re.split(r"(\t|\n)", text):
-        if part == "\t":
-            pieces.append("<w:tab/>")
-        elif part == "\n":
-            pieces.append("<w:br/>")
-        elif part:
-            pieces.append(f'<w:t xml:space="preserve">{escape(part)}</w:t>')
-    return f"<w:r><w:rPr>{props}</w:rPr>{''.join(pieces)}</w:r>"
+    out = []
+    for piece, symbol in script_pieces(text):
+        fonts = FONTS_SYMBOL if symbol else FONTS_HINTED if is_east_asian(piece) else FONTS
+        content = []
+        for part in re.split(r"(\t|\n)", piece):
+            if part == "\t":
+                content.append("<w:tab/>")
+            elif part == "\n":
+                content.append("<w:br/>")
+            elif part:
+                content.append(f'<w:t xml:space="preserve">{escape(part)}</w:t>')
+        out.append(f"<w:r><w:rPr>{fonts}{marks}{LANG}</w:rPr>{''.join(content)}</w:r>")
+    return "".join(out) or f"<w:r><w:rPr>{FONTS}{marks}{LANG}</w:rPr></w:r>"
 
 
 def core_properties(title: str, agency: str, subject: str, keywords: str) -> bytes:
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     fields = {"dc:title": title, "dc:creator": agency, "cp:lastModifiedBy": agency,
-              "dc:subject": subject, "cp:keywords": keywords}
+              "dc:subject": subject, "cp:keywords": keywords, "dc:language": LANGUAGE}
     body = "".join(f"<{k}>{escape(v)}</{k}>" for k, v in fields.items())
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
@@ -186,6 +209,21 @@ def core_properties(title: str, agency: str, subject: str, keywords: str) -> byt
             'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
             f'{body}<dcterms:created xsi:type="dcterms:W3CDTF">{now}</dcterms:created>'
             f'<dcterms:modified xsi:type="dcterms:W3CDTF">{now}</dcterms:modified></cp:coreProperties>').encode("utf-8")
+
+
+def cover_section(section: str) -> str:
+    """The cover's section: the reference page setup without header or footer, so the cover has no number."""
+    return re.sub(r"<w:(header|footer)Reference\b[^>]*/>|<w:pgNumType\b[^>]*/>|<w:titlePg\b[^>]*/>", "", section)
+
+
+def numbered_from_one(section: str) -> str:
+    """The body's section, its pages numbered from 1."""
+    section = re.sub(r"<w:pgNumType\b[^>]*/>", "", section)
+    for follower in ("<w:cols", "<w:formProt", "<w:vAlign", "<w:noEndnote", "<w:titlePg", "<w:textDirection",
+                     "<w:bidi", "<w:rtlGutter", "<w:docGrid", "<w:printerSettings", "<w:sectPrChange", "</w:sectPr>"):
+        if follower in section:
+            return section.replace(follower, '<w:pgNumType w:start="1"/>' + follower, 1)
+    return section
 
 
 def package(body: Body, template: str, properties: bytes) -> bytes:
@@ -197,8 +235,12 @@ def package(body: Body, template: str, properties: bytes) -> bytes:
         # Word expects a paragraph between a table and the section end, and never deletes the last one
         body.tracking = None
         body.out.append(body.paragraph("", "body"))
+    content = "".join(body.out)
+    if body.cover:
+        content = content.replace(COVER_SECTION, cover_section(section))
+        section = numbered_from_one(section)
     xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-           f'<w:document {NAMESPACES}><w:body>{"".join(body.out)}{section}</w:body></w:document>')
+           f'<w:document {NAMESPACES}><w:body>{content}{section}</w:body></w:document>')
     rels = parts["word/_rels/document.xml.rels"].decode("utf-8")
     links = "".join(f'<Relationship Id="{rid}" Type="{HYPERLINK}" Target="{escape(url, quote=True)}" '
                     'TargetMode="External"/>' for url, rid in body.links.items())
@@ -207,6 +249,9 @@ def package(body: Body, template: str, properties: bytes) -> bytes:
                "docProps/core.xml": properties}
     if body.revisions is not None and "word/settings.xml" in parts:
         written["word/settings.xml"] = track_revisions(parts["word/settings.xml"].decode("utf-8")).encode("utf-8")
+    if body.cover:  # 「共 Y 頁」 counts the body's section only
+        written.update({name: data.replace(b" NUMPAGES ", b" SECTIONPAGES ") for name, data in parts.items()
+                        if re.fullmatch(r"word/footer\d*\.xml", name)})
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():

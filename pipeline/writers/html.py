@@ -19,6 +19,7 @@ from ..files import write_atomic
 from ..inline import plain, to_html
 from ..tree import Document, Entry, form_rows, kind_of
 from . import TEMPLATES
+from .layout import hang_of
 
 
 def template_folders(agency: str | None = None, extra: str | None = None) -> list[str]:
@@ -62,7 +63,8 @@ def environment(folders: list[str]) -> jinja2.Environment:
     env = ImmutableSandboxedEnvironment(loader=jinja2.FileSystemLoader(folders), autoescape=True,
                                         undefined=jinja2.StrictUndefined, bytecode_cache=bytecode_cache())
     env.filters.update(inline=lambda t: Markup(to_html(t or "")), plain=lambda t: plain(t or ""),
-                       anchor=anchor, form_rows=form_rows, in_groups=in_groups, form_field=form_field)
+                       anchor=anchor, form_rows=form_rows, in_groups=in_groups, form_field=form_field,
+                       hang=lambda label: f"{hang_of(label or ''):.2f}em")
     env.tests["entry"] = lambda block: isinstance(block, Entry)
     return env
 

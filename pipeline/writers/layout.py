@@ -17,11 +17,38 @@ TABLE_PT = 12
 TEXT_WIDTH_PT = 453.5  # A4 width 21 cm less two 2.5 cm margins = 16 cm
 FORM_WEIGHTS = [9, 3, 2, 3]
 HANG_SLACK_EM = 0.25  # a label exactly as wide as its indent would tab past it
+TITLE_AFTER_PT = 12  # space between the title and the first section
 
 
 def label_width(label: str) -> float:
     """Width of a label in ems: full-width characters 1, others 0.5."""
     return sum(1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5 for ch in label)
+
+
+def east_asian_in_use(ch: str) -> bool:
+    """A symbol a Chinese text draws in its own (Kai) face though Unicode lets the Latin font draw it.
+
+    Unicode's "ambiguous" width symbols above the Latin, Greek and Cyrillic blocks: □ ※ … ○ △ ● and the like.
+    After a Latin run (「1.□是」) Word and LibreOffice would otherwise take them from the Latin font.
+    """
+    return ord(ch) >= 0x2000 and unicodedata.east_asian_width(ch) == "A"
+
+
+def script_pieces(text: str) -> list[tuple[str, bool]]:
+    """text cut into (piece, is East Asian symbol) pieces, in order."""
+    pieces: list[tuple[str, bool]] = []
+    for ch in text:
+        symbol = east_asian_in_use(ch)
+        if pieces and pieces[-1][1] == symbol:
+            pieces[-1] = (pieces[-1][0] + ch, symbol)
+        else:
+            pieces.append((ch, symbol))
+    return pieces
+
+
+def is_east_asian(text: str) -> bool:
+    """Has a character drawn from the East Asian font (Han, kana, full-width forms, CJK punctuation, □ …)."""
+    return any(unicodedata.east_asian_width(ch) in ("W", "F") or east_asian_in_use(ch) for ch in text)
 
 
 def hang_of(label: str) -> float:
@@ -49,8 +76,13 @@ class Layout(Walk, ABC):
 
     @abstractmethod
     def paragraph(self, content: str, role: str, *, left: float = 0, hanging: float = 0, tab: bool = False,
-                  page_break: bool = False, space_before: float = 0) -> str:
-        """role: title, heading1, heading2, item, body, table, header (a table's column name), cover, note."""
+                  page_break: bool = False, space_before: float = 0, keep_next: bool = False,
+                  starts: str | None = None) -> str:
+        """role: title, heading1, heading2, item, body, table, header (a table's column name), cover, note.
+
+        keep_next: on the same page as what follows (a table's caption, a form's fields).
+        starts: this paragraph opens a part of the document on a new page: "cover" (no page number) or
+        "body" (pages numbered and counted from here)."""
 
     @abstractmethod
     def run(self, text: str, bold: bool = False, italic: bool = False, underline: bool = False,
@@ -114,9 +146,10 @@ class Layout(Walk, ABC):
 
     def document(self, doc: Document) -> None:
         for index, line in enumerate(doc.cover + doc.issued):
-            self.out.append(self.text_paragraph(line, "cover", space_before=120 if index == 0 else 24))
+            self.out.append(self.text_paragraph(line, "cover", space_before=120 if index == 0 else 24,
+                                                starts="cover" if index == 0 else None))
         title = self.run("\n").join(self.runs(line) for line in doc.title_lines)
-        self.out.append(self.paragraph(title, "title", page_break=bool(doc.cover or doc.issued)))
+        self.out.append(self.paragraph(title, "title", starts="body" if doc.cover or doc.issued else None))
         self.children(doc.body, 0.0)
         for appendix in doc.appendices:
             self.tracking = appendix.change
@@ -179,7 +212,7 @@ class Layout(Walk, ABC):
 
     def table(self, block: TableBlock) -> None:
         if block.caption:
-            self.out.append(self.paragraph(self.runs(block.caption, bold=True), "table"))
+            self.out.append(self.paragraph(self.runs(block.caption, bold=True), "table", keep_next=True))
         self.header(block.columns, block.widths)
         covered = [0] * len(block.columns)
         outer = self.tracking
@@ -223,7 +256,7 @@ class Layout(Walk, ABC):
     def form(self, block: FormBlock, base_em: float) -> None:
         for field in block.fields:
             content = self.runs(field) if "：" in field else self.runs(field + "：") + self.run("\u3000" * 10, underline=True)
-            self.out.append(self.paragraph(content, "body", left=base_em * BODY_PT))
+            self.out.append(self.paragraph(content, "body", left=base_em * BODY_PT, keep_next=True))
         self.header(block.columns, FORM_WEIGHTS[:len(block.columns)])
         outer = self.tracking
         for entry in form_rows(block):

@@ -3,8 +3,8 @@
 The layout (pipeline/writers/layout.py) decides paragraphs, hanging indents and tables; this module
 writes them as ODF: A4 with 2.5 cm margins, 標楷體 for Chinese (font-name-asian) and Times New Roman for
 Latin, 16 pt on an exact 28 pt line, headings with outline levels (LibreOffice's navigator shows the
-outline), tables with a repeated header row and row-spanning cells, and 「第 X 頁，共 Y 頁」 centred in
-the footer.
+outline), tables with a repeated header row, row-spanning cells and rows kept whole, and 「第 X 頁，共 Y 頁」
+centred in the footer (a cover has a page style without one; the body after it shows 「第 X 頁」).
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from ..files import write_atomic
 from ..inline import plain
 from ..tree import Document, Revisions
 from .docx import EAST_ASIAN, LATIN, escape
-from .layout import Layout
+from .layout import TITLE_AFTER_PT, Layout, script_pieces
 
 MIMETYPE = "application/vnd.oasis.opendocument.text"
 NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -38,8 +38,9 @@ _PARAGRAPH_START = re.compile(r"<text:[ph]\b[^>]*>")
 OUTLINE = {"heading1": 1, "heading2": 2}
 FONT_FACES = (f'<office:font-face-decls><style:font-face style:name="{LATIN}" svg:font-family="&apos;{LATIN}&apos;" '
               'style:font-family-generic="roman" style:font-pitch="variable"/>'
-              f'<style:font-face style:name="{EAST_ASIAN}" svg:font-family="{EAST_ASIAN}" '
-              'style:font-family-generic="script" style:font-pitch="fixed"/></office:font-face-decls>')
+              f'<style:font-face style:name="{EAST_ASIAN}" svg:font-family="{EAST_ASIAN}"/></office:font-face-decls>')
+# No style:font-family-generic / style:font-pitch on the Kai face: LibreOffice answers "script" and "fixed" with
+# a fallback face of that kind (a Japanese sans) and never looks the name up.
 
 
 def _text_props(size: float, bold: bool = False) -> str:
@@ -50,12 +51,12 @@ def _text_props(size: float, bold: bool = False) -> str:
 
 
 def _paragraph_style(name: str, size: float, line: float, bold: bool = False, align: str = "",
-                     outline: int | None = None) -> str:
+                     outline: int | None = None, after: float = 0) -> str:
     level = f' style:default-outline-level="{outline}"' if outline else ""
     centre = f' fo:text-align="{align}"' if align else ""
     keep = ' fo:keep-with-next="always"' if outline else ""
     return (f'<style:style style:name="{name}" style:family="paragraph" style:parent-style-name="Standard"{level}>'
-            f'<style:paragraph-properties fo:line-height="{line}pt" fo:margin-top="0pt" fo:margin-bottom="0pt"'
+            f'<style:paragraph-properties fo:line-height="{line}pt" fo:margin-top="0pt" fo:margin-bottom="{after}pt"'
             f'{centre}{keep}/>{_text_props(size, bold)}</style:style>')
 
 
@@ -63,8 +64,10 @@ STYLES_XML = (
     f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-styles {NS}>{FONT_FACES}<office:styles>'
     '<style:default-style style:family="paragraph"><style:paragraph-properties fo:line-height="28pt"/>'
     f'{_text_props(16)}</style:default-style>'
+    '<style:default-style style:family="text"/><style:default-style style:family="table"/>'
+    '<style:default-style style:family="table-row"/><style:default-style style:family="table-cell"/>'
     '<style:style style:name="Standard" style:family="paragraph" style:class="text"/>'
-    + _paragraph_style("Title", 20, 32, bold=True, align="center")
+    + _paragraph_style("Title", 20, 32, bold=True, align="center", after=TITLE_AFTER_PT)
     + _paragraph_style("Heading_20_1", 16, 28, bold=True, outline=1)
     + _paragraph_style("Heading_20_2", 16, 28, outline=2)
     + _paragraph_style("Plan_20_Item", 16, 28) + _paragraph_style("Plan_20_Body", 16, 28)
@@ -77,6 +80,10 @@ STYLES_XML = (
     'fo:margin-top="2.5cm" fo:margin-bottom="1.5cm" fo:margin-left="2.5cm" fo:margin-right="2.5cm"/>'
     '<style:footer-style><style:header-footer-properties fo:min-height="1cm" fo:margin-top="0.3cm"/></style:footer-style>'
     '</style:page-layout></office:automatic-styles><office:master-styles>'
+    '<style:master-page style:name="Cover" style:page-layout-name="A4"/>'
+    '<style:master-page style:name="Body" style:page-layout-name="A4"><style:footer>'
+    '<text:p text:style-name="Footer">第 <text:page-number text:select-page="current" text:page-adjust="-1">1</text:page-number> 頁'
+    '</text:p></style:footer></style:master-page>'
     '<style:master-page style:name="Standard" style:page-layout-name="A4"><style:footer>'
     '<text:p text:style-name="Footer">第 <text:page-number text:select-page="current">1</text:page-number> 頁，共 '
     '<text:page-count>1</text:page-count> 頁</text:p></style:footer></style:master-page></office:master-styles>'
@@ -90,10 +97,6 @@ MANIFEST = ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<manifest:file-entry manifest:full-path="meta.xml" manifest:media-type="text/xml"/>'
             '</manifest:manifest>')
 
-TEXT_STYLES = {(True, False, False, False): "T_b", (False, True, False, False): "T_i",
-               (False, False, True, False): "T_u", (False, False, False, True): "T_s"}
-
-
 class OdtBody(Layout):
     """ODF text for the body of one document, with the automatic styles its indents and tables need."""
 
@@ -105,6 +108,7 @@ class OdtBody(Layout):
         self.revisions = revisions
         self.regions: list[str] = []  # text:changed-region elements, one per tracked run
         self.in_table = False  # inside a table, changes are tracked on the text of its cells only
+        self.first_row = True
 
     def style(self, key: tuple, make) -> str:
         """The automatic style for these properties, made once: make(name) gives its XML."""
@@ -115,18 +119,25 @@ class OdtBody(Layout):
 
     def run(self, text: str, bold: bool = False, italic: bool = False, underline: bool = False,
             strike: bool = False, mark: str | None = None) -> str:
-        body = "".join(_pieces(text))
         flags = (bold, italic, underline, strike)
-        if any(flags):
-            name = TEXT_STYLES.get(flags) or self.style(("text",) + flags, lambda n: _text_style(n, *flags))
-            body = f'<text:span text:style-name="{name}">{body}</text:span>'
+        out = []
+        for piece, symbol in script_pieces(text):
+            body = "".join(_pieces(piece))
+            if symbol:  # □ ※ …: the Kai face even after Latin text, which would give them the Latin font
+                name = self.style(("text", "symbol") + flags, lambda n: _text_style(n, *flags, kai=True))
+            elif any(flags):
+                name = self.style(("text",) + flags, lambda n: _text_style(n, *flags))
+            else:
+                out.append(body)
+                continue
+            out.append(f'<text:span text:style-name="{name}">{body}</text:span>')
+        body = "".join(out)
         if self.tracking not in (None, *INSERTED) and not self.in_table:
             return body  # the whole paragraph is deleted: its runs go into its changed region as they are
         mark = mark or self.tracking
         if mark is None or self.revisions is None or not text:
             return body
         return self.tracked(body, mark in INSERTED)
-
     def tracked(self, body: str, inserted: bool) -> str:
         """A tracked run: inserted text between change marks, deleted text kept in its changed region."""
         ident = f"ct{len(self.regions) + 1}"
@@ -149,12 +160,26 @@ class OdtBody(Layout):
         return f'<text:a xlink:type="simple" xlink:href="{escape(href, quote=True)}">{self.run(text, bold, italic)}</text:a>'
 
     def paragraph(self, content: str, role: str, *, left: float = 0, hanging: float = 0, tab: bool = False,
-                  page_break: bool = False, space_before: float = 0) -> str:
+                  page_break: bool = False, space_before: float = 0, keep_next: bool = False,
+                  starts: str | None = None) -> str:
         parent = ROLES[role]
+        props = []
+        if left or hanging:
+            props.append(f'fo:margin-left="{left:.2f}pt" fo:text-indent="{-hanging:.2f}pt"')
+        if keep_next:
+            props.append('fo:keep-with-next="always"')
+        if page_break:
+            props.append('fo:break-before="page"')
+        if space_before:
+            props.append(f'fo:margin-top="{space_before:.2f}pt"')
+        # The cover's page has no footer; the body's pages are numbered from its first page. LibreOffice counts
+        # every page (and a page number restarted on page 2 adds a hidden blank page to the count), so the
+        # body's footer shows its page number without a total.
+        master = {"cover": "Cover", "body": "Body"}.get(starts or "")
         name = parent
-        if left or hanging or tab or page_break or space_before:
-            key = ("paragraph", parent, round(left, 2), round(hanging, 2), tab, page_break, round(space_before, 2))
-            name = self.style(key, lambda n: _indent_style(n, parent, left, hanging, tab, page_break, space_before))
+        if props or tab or master:
+            key = ("paragraph", parent, " ".join(props), tab, master)
+            name = self.style(key, lambda n: _paragraph_auto_style(n, parent, " ".join(props), tab, master))
         whole = self.tracking if self.revisions is not None and not self.in_table else None
         if role in OUTLINE:
             xml = f'<text:h text:style-name="{name}" text:outline-level="{OUTLINE[role]}">{content}</text:h>'
@@ -181,6 +206,7 @@ class OdtBody(Layout):
     def table_start(self, columns: list[str], widths: list[float]) -> None:
         self.in_table = True
         self.tables += 1
+        self.first_row = True
         self.column_widths = widths
         cols = "".join(
             f'<table:table-column table:style-name="{self.style(("column", round(w, 2)), lambda n, w=w: _column_style(n, w))}"/>'
@@ -189,13 +215,16 @@ class OdtBody(Layout):
 
     def table_row(self, cells: list[tuple[str, int, bool]], header: bool = False) -> None:
         xml = []
-        for content, rows, covered in cells:
+        for column, (content, rows, covered) in enumerate(cells):
             if covered:
                 xml.append("<table:covered-table-cell/>")
                 continue
             span = f' table:number-rows-spanned="{rows}"' if rows > 1 else ""
-            xml.append(f'<table:table-cell table:style-name="PlanCell" office:value-type="string"{span}>{content}</table:table-cell>')
-        row = f"<table:table-row>{''.join(xml)}</table:table-row>"
+            top, left = self.first_row, column == 0
+            style = self.style(("cell", top, left), lambda n, top=top, left=left: _cell_style(n, top, left))
+            xml.append(f'<table:table-cell table:style-name="{style}" office:value-type="string"{span}>{content}</table:table-cell>')
+        self.first_row = False
+        row = f'<table:table-row table:style-name="PlanRow">{"".join(xml)}</table:table-row>'
         self.out.append(f"<table:table-header-rows>{row}</table:table-header-rows>" if header else row)
 
     def table_end(self) -> None:
@@ -203,12 +232,12 @@ class OdtBody(Layout):
         self.out.append("</table:table>")
 
     def automatic_styles(self) -> str:
-        fixed = ('<style:style style:name="PlanTable" style:family="table"><style:table-properties style:width="16cm" '
-                 'table:align="margins"/></style:style>'
-                 '<style:style style:name="PlanCell" style:family="table-cell"><style:table-cell-properties '
-                 'fo:border="0.5pt solid #000000" fo:padding="0.1cm"/></style:style>'
-                 + "".join(_text_style(name, *flags) for flags, name in TEXT_STYLES.items()))
-        return fixed + "".join(xml for _, xml in self.auto.values())
+        """The automatic styles the body uses (ODF validators warn about unused ones)."""
+        tables = ('<style:style style:name="PlanTable" style:family="table"><style:table-properties style:width="16cm" '
+                  'table:align="margins"/></style:style>'
+                  '<style:style style:name="PlanRow" style:family="table-row"><style:table-row-properties '
+                  'fo:keep-together="always"/></style:style>') if self.tables else ""
+        return tables + "".join(xml for _, xml in self.auto.values())
 
 
 def _pieces(text: str):
@@ -236,8 +265,8 @@ def _spaces(text: str) -> str:
     return "".join(out)
 
 
-def _text_style(name: str, bold: bool, italic: bool, underline: bool, strike: bool) -> str:
-    props = ""
+def _text_style(name: str, bold: bool, italic: bool, underline: bool, strike: bool, kai: bool = False) -> str:
+    props = f' style:font-name="{EAST_ASIAN}"' if kai else ""
     if bold:
         props += ' fo:font-weight="bold" style:font-weight-asian="bold"'
     if italic:
@@ -249,16 +278,20 @@ def _text_style(name: str, bold: bool, italic: bool, underline: bool, strike: bo
     return f'<style:style style:name="{name}" style:family="text"><style:text-properties{props}/></style:style>'
 
 
-def _indent_style(name: str, parent: str, left: float, hanging: float, tab: bool, page_break: bool,
-                  space_before: float) -> str:
-    props = f'fo:margin-left="{left:.2f}pt" fo:text-indent="{-hanging:.2f}pt"'
-    if page_break:
-        props += ' fo:break-before="page"'
-    if space_before:
-        props += f' fo:margin-top="{space_before:.2f}pt"'
+def _paragraph_auto_style(name: str, parent: str, props: str, tab: bool, master: str | None) -> str:
     tabs = '<style:tab-stops><style:tab-stop style:position="0pt"/></style:tab-stops>' if tab else ""
-    return (f'<style:style style:name="{name}" style:family="paragraph" style:parent-style-name="{parent}">'
+    page = f' style:master-page-name="{master}"' if master else ""
+    return (f'<style:style style:name="{name}" style:family="paragraph" style:parent-style-name="{parent}"{page}>'
             f'<style:paragraph-properties {props}>{tabs}</style:paragraph-properties></style:style>')
+
+
+def _cell_style(name: str, top: bool, left: bool) -> str:
+    """Each line once: every cell draws its right and bottom edges, the first row its top, the first column its left."""
+    line = "0.5pt solid #000000"
+    edges = {"top": line if top else "none", "left": line if left else "none", "bottom": line, "right": line}
+    borders = " ".join(f'fo:border-{side}="{value}"' for side, value in edges.items())
+    return (f'<style:style style:name="{name}" style:family="table-cell"><style:table-cell-properties '
+            f'{borders} fo:padding="0.1cm"/></style:style>')
 
 
 def _column_style(name: str, width: float) -> str:
