@@ -382,3 +382,15 @@ def test_the_comparison_table_comes_out_as_pdf_through_the_docx(tmp_path):
     text = subprocess.run([pdftotext, str(out), "-"], capture_output=True, text=True).stdout
     assert out.read_bytes().startswith(b"%PDF") and "修正對照表" in text
     assert "本點新增。" in text and "本點移列自參、二、（一）。" in text.replace("\n", "")
+
+
+def test_plan_diff_folds_year_only_rows_when_asked(tmp_path):
+    import docx
+
+    out = tmp_path / "c.docx"
+    run = subprocess.run([str(ROOT / ".venv/bin/plan"), "diff", str(FIXTURES / "old.yaml"), str(FIXTURES / "new.yaml"),
+                          "--format", "docx", "--fold-years", "-o", str(out)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    rows = docx.Document(str(out)).tables[0].rows
+    assert rows[1].cells[0].text == "標題、年度、壹、肆：年度由 103 年更新為 104 年。" and rows[1].cells[2].text == "年度更新。"
+    assert not any(r.cells[2].text == "年度更新。" for r in rows[2:])

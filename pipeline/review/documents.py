@@ -34,7 +34,7 @@ def comparison(review: Review, fold_years: bool = False) -> Document:
     for change in changes:
         rows.append([_cell(side(change, new=True)), _cell(side(change, new=False)), _cell(Text(change.explanation))])
     if years:
-        where = "、".join(c.new_path or "" for c in years)
+        where = "、".join((c.new_path or "").rstrip("、") for c in years)
         rows.insert(0, [_cell(Text(f"{where}：年度由 {review.old_doc.year} 年更新為 {new.year} 年。")),
                         _cell(Text("")), _cell(Text("年度更新。"))])
     body = ([TableBlock(key="comparison", columns=COLUMNS, rows=rows, widths=WEIGHTS,
