@@ -16,10 +16,10 @@ from pathlib import Path
 
 from .errors import BuildError, PlanError, UsageError
 from .files import inside, outside_message, write_atomic
+from .rocdate import plan_year
 from .writers import TEMPLATES
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-ROC_YEAR = re.compile(r"[0-9]{1,3}")  # ASCII digits only: str.isdigit() also takes ² and ٣
 PACKAGE = Path(__file__).resolve().parent
 TEMPLATE_FILES = {"html": ("plan.html.j2", "plan.css"), "docx": ("reference.docx",),
                   "pdf": ("reference.docx", "fonts-kai.conf")}
@@ -48,7 +48,7 @@ def agency_of(plan_path: str) -> tuple[str | None, str | None]:
     """plans/<agency>/<year>.yaml → (agency, year) when the path has that shape."""
     path = Path(plan_path)
     agency, year = path.parent.name, path.stem
-    if SLUG.match(agency) and year.isdigit():
+    if SLUG.match(agency) and plan_year(year) is not None:
         return agency, year
     return None, None
 
@@ -58,7 +58,7 @@ def jobs_for(paths: list[str], out: str | None, formats: tuple[str, ...], force:
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*.yaml") if p.stem.isdigit())
+            found = sorted(p for p in path.rglob("*.yaml") if plan_year(p.stem) is not None)
             if not found:
                 raise UsageError(f"{given}: 這個資料夾裡沒有計畫檔（<機關>/<年度>.yaml）。 (no plans in folder)")
             for plan in found:
@@ -244,7 +244,7 @@ def plan_file(agency: str, year: str, plans_dir: str = "plans") -> str:
         raise UsageError(
             f"AGENCY「{agency}」不是有效的機關代號：只能用小寫英文字母、數字與連字號（例如 kaohsiung-cec）。"
             " (AGENCY must be a slug: [a-z0-9-])")
-    if not ROC_YEAR.fullmatch(year or ""):
+    if plan_year(year or "") is None:
         raise UsageError(f"YEAR「{year}」不是民國年（例如 103）。 (YEAR must be an ROC year)")
     path = os.path.join(plans_dir, agency, f"{int(year)}.yaml")
     if os.path.isfile(path) and not inside(plans_dir, path):

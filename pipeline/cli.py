@@ -12,15 +12,13 @@ import sys
 import click
 
 from .cliwords import PlanGroup
-from .errors import PlanError, PlanProblems
+from .errors import PlanError, PlanProblems, printable
 
 
 STDIN = "-"  # as an input: read standard input; as -o: write to standard output (as pandoc does)
 
 
 def _fail(error: PlanError) -> None:
-    from .errors import printable
-
     click.echo(printable(str(error), keep_newlines=True), err=True)
     sys.exit(error.exit_code)
 
@@ -195,7 +193,7 @@ def _build_stream(paths: tuple[str, ...], out: str | None, formats: tuple[str, .
         folder = work if out == STDIN else (out or "build")
         outcome = run_job(Job(_name(paths[0]), folder, formats, None, True, data))
         if outcome.error:
-            click.echo(outcome.error, err=True)
+            click.echo(printable(outcome.error, keep_newlines=True), err=True)
             return outcome.exit_code
         if out == STDIN:
             with open(os.path.join(work, f"plan.{formats[0]}"), "rb") as handle:
@@ -229,10 +227,7 @@ def make_plan(agency: str, year: str, out: str) -> None:
         for fmt, name in (("html", "diff.html"), ("docx", "diff.docx"), ("json", "diff.json"),
                           ("tracked", "diff.tracked.docx")):
             target = os.path.join(folder, name)
-            try:
-                write(review, fmt, target, {"agency": agency})
-            except PlanError as error:
-                _fail(error)
+            write(review, fmt, target, {"agency": agency})
             click.echo(f"已寫入 wrote {target}", err=True)
     sys.exit(code)
 
@@ -278,10 +273,7 @@ def diff(old: str, new: str, formats: str, out: str | None, exit_code: bool, fol
                 click.echo(json_for_terminal(to_json(review)), nl=False)
             continue
         target = _target(out, fmt, len(chosen) > 1)
-        try:
-            write(review, fmt, target)
-        except PlanError as error:
-            _fail(error)
+        write(review, fmt, target)
         click.echo(f"已寫入 wrote {target}", err=True)
     if exit_code and review.changes:
         sys.exit(1)
@@ -330,18 +322,16 @@ def _target(out: str | None, fmt: str, several: bool) -> str:
 @click.option("--force", is_flag=True, help="覆蓋已存在的計畫檔。 Overwrite an existing plan.")
 def new_year(agency: str, year: str, force: bool) -> None:
     """依該機關最近一年的計畫，產生 plans/AGENCY/YEAR.yaml 草稿（年度與日期順延）。"""
-    from .build import ROC_YEAR, SLUG
+    from .build import SLUG
     from .errors import UsageError
     from .newyear import new_plan
+    from .rocdate import plan_year
 
-    try:
-        if not SLUG.match(agency):
-            raise UsageError(f"機關代號「{agency}」只能用小寫英文字母、數字與連字號。 (AGENCY must be a slug)")
-        if not ROC_YEAR.fullmatch(year):
-            raise UsageError(f"YEAR「{year}」不是民國年（例如 104）。 (YEAR must be an ROC year)")
-        source, target, checks = new_plan(agency, int(year), force=force)
-    except PlanError as error:
-        _fail(error)
+    if not SLUG.match(agency):
+        raise UsageError(f"機關代號「{agency}」只能用小寫英文字母、數字與連字號。 (AGENCY must be a slug)")
+    if plan_year(year) is None:
+        raise UsageError(f"YEAR「{year}」不是民國年（例如 104）。 (YEAR must be an ROC year)")
+    source, target, checks = new_plan(agency, int(year), force=force)
     click.echo(f"已寫入 wrote {target}（依 {source}）", err=True)
     if checks:
         click.echo(f"請確認以下 {len(checks)} 處（檔案開頭也以「# 請確認:」列出）：", err=True)
@@ -362,17 +352,14 @@ def site(out: str, plans_dir: str, base_url: str | None, fragment: bool, workers
     from .site import build_site
 
     code = 0
-    try:
-        for result in build_site(plans_dir, out, base_url, fragment, workers or os.cpu_count() or 1):
-            for note in result.notes:
-                click.echo(note, err=True)
-            if result.error:
-                click.echo(result.error, err=True)
-                code = 1
-            else:
-                click.echo(f"已寫入 wrote {out}/{result.agency}/{result.year}/", err=True)
-    except PlanError as error:
-        _fail(error)
+    for result in build_site(plans_dir, out, base_url, fragment, workers or os.cpu_count() or 1):
+        for note in result.notes:
+            click.echo(note, err=True)
+        if result.error:
+            click.echo(printable(result.error, keep_newlines=True), err=True)
+            code = 1
+        else:
+            click.echo(f"已寫入 wrote {out}/{result.agency}/{result.year}/", err=True)
     click.echo(f"網站 site: {out}/index.html", err=True)
     sys.exit(code)
 
@@ -389,10 +376,7 @@ def serve(agency: str | None, year: str | None, plans_dir: str, port: int, open_
     未指定年度時用該機關最新的計畫；都未指定時用最近修改的計畫。"""
     from .serve import choose_plan, start, stop
 
-    try:
-        agency, path, previous = choose_plan(plans_dir, agency, year)
-    except PlanError as error:
-        _fail(error)
+    agency, path, previous = choose_plan(plans_dir, agency, year)
     try:
         server, preview, threads = start(path, previous, agency, port)
     except OSError as exc:
@@ -405,21 +389,13 @@ def serve(agency: str | None, year: str | None, plans_dir: str, port: int, open_
         import webbrowser
 
         webbrowser.open(url)
-    import signal
-
-    signal.signal(signal.SIGTERM, _interrupt)
     try:
         server.serve_forever()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl+C, or SIGTERM (the command group makes it one)
         pass
     finally:
         click.echo("預覽結束 stopping…", err=True)
         stop(server, preview, threads)
-
-
-def _interrupt(signum, frame):
-    """SIGTERM ends `plan serve` as Ctrl+C does."""
-    raise KeyboardInterrupt
 
 
 @main.command(name="import")
@@ -465,7 +441,7 @@ def _report(outcomes, total: int) -> int:
         for outcome in outcomes:
             bar.update(1)
             if outcome.error:
-                click.echo(outcome.error, err=True)
+                click.echo(printable(outcome.error, keep_newlines=True), err=True)
                 code = max(code, outcome.exit_code)
             for path in outcome.written:
                 click.echo(f"已寫入 wrote {path}", err=True)

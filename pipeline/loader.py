@@ -10,6 +10,7 @@ import os
 from .errors import PlanProblems, Problem, Where
 from .model import PARTS, SYNONYMS, Form, Item, Plan, Table
 from .schema import MISSING, Converter, PointRange
+from .rocdate import plan_year
 from .source import load_nodes
 from .tree import wording_problems
 
@@ -64,10 +65,11 @@ def check_plan(plan: Plan) -> list[Problem]:
 def _check_file_year(plan: Plan, path: str) -> list[Problem]:
     """plans/<agency>/<year>.yaml: the year in the file's name is the year the plan says it is."""
     stem = os.path.splitext(os.path.basename(path))[0]
-    if not (stem.isascii() and stem.isdigit()) or int(stem) == plan.year:
+    named = plan_year(stem)
+    if named is None or named == plan.year:
         return []
     return [Problem(at(plan, "year"), "year", (
-        f"檔名 {os.path.basename(path)} 表示 {int(stem)} 年度，但 year 寫的是 {plan.year}；"
+        f"檔名 {os.path.basename(path)} 表示 {named} 年度，但 year 寫的是 {plan.year}；"
         f"請更正 year，或把檔案改名為 {plan.year}.yaml。 (the file name's year disagrees with year:)"))]
 
 

@@ -19,12 +19,12 @@ from pathlib import Path
 from .errors import UsageError
 from .files import inside, outside_message, write_atomic
 from .loader import load_plan
-from .rocdate import RocDate
+from .rocdate import RocDate, plan_year
 
 
 def latest_earlier(agency: str, year: int, plans_dir: str = "plans") -> Path:
     folder = Path(plans_dir) / agency
-    years = sorted(int(p.stem) for p in folder.glob("*.yaml") if p.stem.isdigit() and int(p.stem) < year)
+    years = sorted(y for y in (plan_year(p.stem) for p in folder.glob("*.yaml")) if y is not None and y < year)
     if not years:
         raise UsageError(f"{folder}: 沒有 {year} 年以前的計畫可以沿用；請先用 plan import 匯入或手寫一份。"
                          " (no earlier plan of this agency)")

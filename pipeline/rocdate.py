@@ -8,6 +8,13 @@ from dataclasses import dataclass
 from .errors import quoted
 
 ROC_OFFSET = 1911
+ROC_YEAR = re.compile(r"[0-9]{1,3}")  # ASCII digits only: str.isdigit() also takes ² and ٣
+
+
+def plan_year(stem: str) -> int | None:
+    """The ROC year a plan file's name gives (plans/<agency>/<year>.yaml: 「103」 → 103), or None."""
+    return int(stem) if ROC_YEAR.fullmatch(stem) else None
+
 _PATTERN = re.compile(
     r"^\s*(?:中華)?(?:民國)?\s*(\d{1,3})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
     r"|[-/.](\d{1,2})[-/.](\d{1,2}))\s*$")

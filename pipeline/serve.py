@@ -41,6 +41,7 @@ class Rendered:
     plan_html: str = ""
     review_html: str = ""
     docx: bytes = b""
+    has_cover: bool = False  # the DOCX has a cover page, which its page count leaves out
     problems: list[str] = field(default_factory=list)  # one line each: file:line:col: field: message
     version: int = 0
 
@@ -76,23 +77,24 @@ class Preview:
 
         last = self.rendered
         problems: list[str] = []
-        plan_html, review_html, docx_bytes = last.plan_html, last.review_html, last.docx
-        try:
+        from .writers.pdf import has_cover
+
+        plan_html, review_html, docx_bytes, cover = last.plan_html, last.review_html, last.docx, last.has_cover
+        document = None
+        try:  # a plan that does not load, a template that does not render, a file saved half-way
             document = build_document(load_plan(self.plan_path, _read(self.plan_path)))
-        except PlanProblems as error:
-            problems.extend(str(p) for p in error.problems)
-            document = None
-        except PlanError as error:
-            problems.append(str(error))
-            document = None
-        if document is not None:
             folders = html_writer.template_folders(self.agency)
             plan_html = html_writer.render(document, folders)
             docx_bytes = docx_writer.render(document, docx_writer.checked_template({"agency": self.agency}))
+            cover = has_cover(document)
             review_html, review_problems = self._review(document, folders)
             problems.extend(review_problems)
+        except PlanProblems as error:
+            problems.extend(str(p) for p in error.problems)
+        except PlanError as error:
+            problems.append(str(error))
         with self.changed:
-            self.rendered = Rendered(plan_html, review_html, docx_bytes, problems, last.version + 1)
+            self.rendered = Rendered(plan_html, review_html, docx_bytes, cover, problems, last.version + 1)
             self.changed.notify_all()
         if document is not None:
             self._layout_wanted.set()
@@ -109,6 +111,8 @@ class Preview:
             old = build_document(load_plan(self.previous_path, _read(self.previous_path)))
         except PlanProblems as error:
             return self.rendered.review_html, [str(p) for p in error.problems]
+        except PlanError as error:  # last year's file unreadable for a moment (an editor saving it)
+            return self.rendered.review_html, [str(error)]
         return render(compare(old, document, self.previous_path, self.plan_path), folders), []
 
     def layout_worker(self) -> None:
@@ -118,7 +122,7 @@ class Preview:
             if self.stopping.is_set():
                 return
             self._layout_wanted.clear()
-            pages, note = draw_pages(self.rendered.docx)
+            pages, note = draw_pages(self.rendered.docx, self.rendered.has_cover)
             with self.changed:
                 self.layout = Layout(pages, note, self.layout.version + 1)
                 self.changed.notify_all()
@@ -153,7 +157,7 @@ def _read(path: str) -> bytes:
         raise UsageError(f"{path}: 無法讀取：{exc.strerror}。 (cannot read)") from None
 
 
-def draw_pages(docx_bytes: bytes) -> tuple[list[bytes], str]:
+def draw_pages(docx_bytes: bytes, has_cover: bool = False) -> tuple[list[bytes], str]:
     """PNG images of the DOCX's pages (LibreOffice, then pdftoppm), or no pages and what is missing."""
     from .writers import pdf
 
@@ -164,7 +168,7 @@ def draw_pages(docx_bytes: bytes) -> tuple[list[bytes], str]:
         return [], ("版面預覽需要 LibreOffice 與 pdftoppm：sudo apt-get install libreoffice-writer-nogui "
                     "poppler-utils fonts-cns11643-kai。仍可下載 DOCX 在 Word 中查看。")
     try:
-        pdf_bytes = pdf.convert(docx_bytes)
+        pdf_bytes = pdf.from_docx(docx_bytes, has_cover)
     except PlanError as error:
         return [], str(error)
     with tempfile.TemporaryDirectory(prefix="plan-serve-") as work:
@@ -261,6 +265,9 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self):  # noqa: N802 - the base class's name
+        if not self._addressed_to_this_computer():
+            self._send("只接受本機的連線。 (local requests only)", "text/plain; charset=utf-8", status=421)
+            return
         url = urlsplit(self.path)
         preview = self.preview
         rendered = preview.rendered
@@ -283,6 +290,12 @@ class Handler(BaseHTTPRequestHandler):
             self._events(parse_qs(url.query))
         else:
             self._send(with_bar(message_page("沒有這個頁面。"), preview, ""), status=404)
+
+    def _addressed_to_this_computer(self) -> bool:
+        """The Host header names this computer: another web site cannot read the preview by pointing
+        its own name at 127.0.0.1 (DNS rebinding)."""
+        host = (self.headers.get("Host") or "").rsplit(":", 1)[0].strip("[]").lower()
+        return host in ("127.0.0.1", "localhost", "::1")
 
     def _send(self, body, content_type: str = "text/html; charset=utf-8", headers: dict | None = None,
               status: int = 200) -> None:

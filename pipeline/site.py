@@ -19,6 +19,7 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 
 from .errors import BuildError, PlanError, UsageError
 from .files import inside, outside_message, write_atomic
+from .rocdate import plan_year
 
 SITE_TITLE = "年度計畫"
 
@@ -49,8 +50,9 @@ class PageResult:
 def discover(plans_dir: str) -> list[tuple[str, int, str]]:
     found = []
     for path in sorted(Path(plans_dir).glob("*/*.yaml")):
-        if path.stem.isdigit():
-            found.append((path.parent.name, int(path.stem), str(path)))
+        year = plan_year(path.stem)
+        if year is not None:
+            found.append((path.parent.name, year, str(path)))
     return found
 
 

@@ -668,3 +668,28 @@ def test_plan_new_and_make_do_not_follow_a_link_out_of_the_plans_tree(tmp_path):
         result = subprocess.run([PLAN, *command], capture_output=True, text=True, cwd=tmp_path, timeout=60)
         assert result.returncode == 2 and "符號連結" in result.stderr, result.stderr
     assert not (tmp_path / "plans" / "alpha" / "104.yaml").exists() and not (tmp_path / "build").exists()
+
+
+def test_a_file_name_that_is_no_roc_year_is_not_a_plan(tmp_path):
+    """plans/<agency>/²³.yaml: 「²³」 passes str.isdigit() but is no year; the site leaves it out."""
+    plans = tmp_path / "plans" / "kaohsiung-cec"
+    plans.mkdir(parents=True)
+    shutil.copy(ROOT / "plans" / "kaohsiung-cec" / "103.yaml", plans / "103.yaml")
+    shutil.copy(ROOT / "plans" / "kaohsiung-cec" / "103.yaml", plans / "²³.yaml")
+    result = run("site", "-o", tmp_path / "site", "--plans", tmp_path / "plans")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "site" / "kaohsiung-cec" / "103" / "index.html").exists()
+
+
+@pytest.mark.parametrize("head", ['<meta charset="utf-8">', "<meta charset=UTF-8>", "<head lang=zh>", ""])
+def test_an_agency_template_always_gets_the_policy(tmp_path, agency_templates, head):
+    """The policy is placed whatever the override writes for its head: it is never silently missing."""
+    (agency_templates / "plan.html.j2").write_text(
+        f"<!doctype html>{head}<title>{{{{ doc.title }}}}</title><style>p{{color:red}}</style><p>自訂</p>",
+        encoding="utf-8")
+    agency_plan(tmp_path)
+    result = run("build", tmp_path / "plans", "--format", "html", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "out" / "hardening-test" / "103" / "plan.html").read_text(encoding="utf-8")
+    policy_at = page.find('http-equiv="Content-Security-Policy"')
+    assert 0 < policy_at < page.find("<style>") and policy_at < 1024

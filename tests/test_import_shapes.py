@@ -33,6 +33,14 @@ def cli(*args, cwd=ROOT):
 def test_numerals_read_back():
     assert [value_of(x) for x in ("參、", "叁、", "拾壹、", "（十二）", "(3)", "2.", "１．", "乙、")] == [3, 3, 11, 12, 3, 2, 1, 2]
     assert (chinese_value("一百零八"), chinese_value("九十七"), chinese_value("十")) == (108, 97, 10)
+    assert (chinese_value("一〇六"), chinese_value("一○八"), chinese_value("九九"), chinese_value("一甲")) == (106, 108, 99, 0)
+
+
+def test_a_date_written_digit_by_digit_gives_the_year():
+    plan = plan_of("臺南市某區戶政事務所提升服務品質實施計畫\n中華民國一〇六年三月一日\n"
+                   "一、依據：行政院函頒之計畫。\n二、實施對象：本所同仁。\n")
+    assert plan.year == 106
+    assert plan.issued is not None and str(plan.issued.date).startswith("106")
 
 
 def test_a_label_inside_a_sentence_is_not_split_without_its_sequence():

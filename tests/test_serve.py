@@ -133,3 +133,49 @@ def test_make_serve_passes_agency_and_year():
     assert make, "make is needed for this test"
     dry = subprocess.run([make, "-n", "serve", "AGENCY=kaohsiung-cec", "YEAR=104"], cwd=ROOT, capture_output=True, text=True)
     assert 'plan serve ${AGENCY:+"$AGENCY"} ${YEAR:+"$YEAR"} --open' in dry.stdout, dry.stdout
+
+
+def test_a_request_for_another_host_name_is_refused(server):
+    """DNS rebinding: a page of another site whose name resolves to 127.0.0.1 cannot read the preview."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    url, _ = server
+    address = urlsplit(url)
+    for host, status in ((f"evil.example:{address.port}", 421), (f"localhost:{address.port}", 200)):
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+        connection.request("GET", "/", headers={"Host": host})
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        assert response.status == status, host
+
+
+def test_last_years_plan_missing_for_a_moment_is_a_problem_not_the_end(server):
+    """Editors save by writing a new file and renaming it: last year's plan can be missing for a moment.
+    The preview says so and goes on rebuilding (the fixture checks that no traceback was printed)."""
+    import time
+    import urllib.request
+
+    url, plan = server
+    previous = plan.with_name("103.yaml")
+    kept, text = previous.read_bytes(), plan.read_text(encoding="utf-8")
+
+    def page_after_saving(condition) -> str:
+        """The page once `condition` holds, saving the plan again every 2 s (as an officer would)."""
+        deadline = time.monotonic() + 60
+        saves = 0
+        while time.monotonic() < deadline:
+            saves += 1
+            plan.write_text(text + "\n" * saves, encoding="utf-8")
+            time.sleep(2)
+            page = urllib.request.urlopen(url, timeout=30).read().decode("utf-8")
+            if condition(page):
+                return page
+        return page
+
+    previous.unlink()
+    page = page_after_saving(lambda page: 'class="problems"' in page)
+    assert "103.yaml" in page and "無法讀取" in page
+    previous.write_bytes(kept)
+    assert 'class="problems"' not in page_after_saving(lambda page: 'class="problems"' not in page)

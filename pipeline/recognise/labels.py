@@ -46,7 +46,12 @@ def value_of(label: str) -> int:
 
 
 def chinese_value(text: str) -> int:
-    """一百零八 → 108, 拾壹 → 11, 十二 → 12, 九十七 → 97; 0 when the text is not a numeral."""
+    """一百零八 → 108, 拾壹 → 11, 十二 → 12, 九十七 → 97, and digit by digit 一〇六 → 106, 一○八 → 108;
+    0 when the text is not a numeral."""
+    text = text.replace("○", "〇")
+    if len(text) > 1 and not any(ch in _UNITS for ch in text):  # written digit by digit, as in dates
+        values = [0 if ch in "〇零" else DIGITS.index(ch) if ch in DIGITS else -1 for ch in text]
+        return 0 if -1 in values else int("".join(map(str, values)))
     total, digit = 0, None
     for ch in text:
         if ch in DIGITS:

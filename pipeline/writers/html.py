@@ -54,7 +54,8 @@ def private_folder(folder: str) -> bool:
         return False
     import stat
 
-    return (stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
+    owner = getattr(os, "getuid", None)  # Windows has no owners by number: no cache is trusted there
+    return (owner is not None and stat.S_ISDIR(info.st_mode) and info.st_uid == owner()
             and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and os.access(folder, os.W_OK))
 
 
@@ -147,7 +148,16 @@ def with_security_policy(page: str) -> str:
     policy = (f"default-src 'none'; style-src {styles}{hashes_of_attributes}{allowed_scripts}; "
               "img-src 'self' data:; base-uri 'none'; form-action 'none'")
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
-    return page.replace('<meta charset="utf-8">', f'<meta charset="utf-8">\n{meta}', 1)
+    # After the character set (which must stay within the first 1024 bytes), else first in <head>;
+    # a template that leaves <head> implied gets it right after the doctype, where HTML puts it in the head.
+    place = _CHARSET_META.search(page) or _HEAD.search(page) or _DOCTYPE.match(page)
+    at = place.end() if place else 0
+    return page[:at] + meta + page[at:]
+
+
+_CHARSET_META = re.compile(r"<meta\s+charset=[\"']?utf-8[\"']?\s*/?>", re.IGNORECASE)
+_HEAD = re.compile(r"<head(?:\s[^>]*)?>", re.IGNORECASE)
+_DOCTYPE = re.compile(r"\s*<!doctype[^>]*>", re.IGNORECASE)
 
 
 @contextmanager

@@ -18,6 +18,7 @@ import signal
 import subprocess
 import tempfile
 import zipfile
+from pathlib import Path
 
 from ..errors import BuildError
 from ..files import write_atomic
@@ -63,7 +64,7 @@ def convert(docx_bytes: bytes, name: str = "plan") -> bytes:
             handle.write(docx_bytes)
         env = {**os.environ, "FONTCONFIG_FILE": fontconfig_file(work), "HOME": work, "TMPDIR": work}
         command = [program, "--headless", "--norestore", "--nolockcheck",
-                   f"-env:UserInstallation=file://{work}/profile", "--convert-to", EXPORT, "--outdir", work, source]
+                   f"-env:UserInstallation={Path(work, 'profile').as_uri()}", "--convert-to", EXPORT, "--outdir", work, source]
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
                                    start_new_session=True)
         try:
@@ -139,15 +140,28 @@ def with_body_count(docx_bytes: bytes, body_pages: int) -> bytes:
 def _end(process: subprocess.Popen) -> None:
     """End LibreOffice and every process it started (its own process group), and reap it."""
     try:
-        os.killpg(process.pid, signal.SIGKILL)
+        if hasattr(os, "killpg"):
+            os.killpg(process.pid, signal.SIGKILL)
+        else:  # Windows: no process groups
+            process.kill()
     except ProcessLookupError:
         pass
     process.communicate()
 
 
+def from_docx(docx_bytes: bytes, has_cover: bool) -> bytes:
+    """The PDF of a rendered plan DOCX. The cover (one page) is not counted: with a cover, a second
+    pass carries the body's page count."""
+    pdf_bytes = convert(docx_bytes)
+    if has_cover:
+        pdf_bytes = convert(with_body_count(docx_bytes, page_count(pdf_bytes) - 1))
+    return pdf_bytes
+
+
+def has_cover(doc: Document) -> bool:
+    return bool(doc.cover or doc.issued)
+
+
 def write(doc: Document, path: str, options: dict | None = None) -> None:
     docx_bytes = render_docx(doc, checked_template(options or {}))
-    pdf_bytes = convert(docx_bytes)
-    if doc.cover or doc.issued:  # the cover (one page) is not counted: a second pass with the body's count
-        pdf_bytes = convert(with_body_count(docx_bytes, page_count(pdf_bytes) - 1))
-    write_atomic(path, pdf_bytes)
+    write_atomic(path, from_docx(docx_bytes, has_cover(doc)))
