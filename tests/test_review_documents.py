@@ -394,3 +394,18 @@ def test_plan_diff_folds_year_only_rows_when_asked(tmp_path):
     rows = docx.Document(str(out)).tables[0].rows
     assert rows[1].cells[0].text == "標題、年度、壹、肆：年度由 103 年更新為 104 年。" and rows[1].cells[2].text == "年度更新。"
     assert not any(r.cells[2].text == "年度更新。" for r in rows[2:])
+
+
+def test_no_review_module_reaches_into_a_writer():
+    """The review writes through the registry; only the review page shares the HTML writer's template setup."""
+    import ast
+
+    allowed = {"pipeline.writers": {"writer"},
+               "pipeline.writers.html": {"environment", "template_faults", "template_folders", "with_security_policy"}}
+    for module in (ROOT / "pipeline/review").glob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and "writers" in node.module:
+                name = "pipeline." + node.module.lstrip(".") if node.level else node.module
+                names = {alias.name for alias in node.names}
+                assert name in allowed and names <= allowed[name], f"{module.name} imports {names} from {name}"
+    assert not (ROOT / "pipeline/review/docx.py").exists() and not (ROOT / "pipeline/review/tracked.py").exists()
