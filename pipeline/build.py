@@ -231,17 +231,9 @@ def _build(checked: tuple[Job, bytes, list, list]) -> Outcome:
 
 
 def _writer(fmt: str):
-    if fmt == "docx":
-        from .writers import docx as writer
-    elif fmt == "html":
-        from .writers import html as writer
-    elif fmt == "odt":
-        from .writers import odt as writer
-    elif fmt == "pdf":
-        from .writers import pdf as writer
-    else:
-        raise UsageError(f"不支援的格式「{fmt}」；可用：docx、html、odt、pdf。 (unknown format)")
-    return writer
+    from .writers import writer
+
+    return writer(fmt)
 
 
 def _stamp_path(target: str) -> str:

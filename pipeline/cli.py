@@ -201,16 +201,23 @@ def make_plan(agency: str, year: str, out: str) -> None:
 @click.argument("old", type=click.Path(dir_okay=False))
 @click.argument("new", type=click.Path(dir_okay=False))
 @click.option("--format", "formats", default="text", show_default=True,
-              help="text,html,docx,json,tracked（可多選；tracked 是含修訂標記的新計畫 DOCX）。 Formats.")
+              help="text,html,json,docx,odt,pdf（修正對照表）,tracked,tracked-odt,tracked-html,tracked-pdf"
+                   "（含修訂標記的新計畫；可多選）。 Formats.")
 @click.option("-o", "--output", "out", help="輸出檔；多種格式時作為檔名主幹。 Output file (a stem when several).")
 @click.option("--exit-code", is_flag=True,
               help="有差異時結束代碼為 1（同 git diff --exit-code）。 Exit 1 when the plans differ.")
-def diff(old: str, new: str, formats: str, out: str | None, exit_code: bool) -> None:
+@click.option("--fold-years", is_flag=True,
+              help="修正對照表把只更新年度的各點併成一列。 One row for all year-only changes in the 修正對照表.")
+def diff(old: str, new: str, formats: str, out: str | None, exit_code: bool, fold_years: bool) -> None:
     """比較兩份計畫（通常是去年與今年）：新增、刪除、修改、移動與年度更新。"""
-    from .review import FORMATS, to_json, write
+    from .review import FORMATS, to_json
+    from .review import write as write_review
 
     chosen = _formats(formats, FORMATS)
     review = _review(old, new)
+
+    def write(review, fmt, target):
+        write_review(review, fmt, target, {"fold_years": fold_years})
 
     if out == STDIN and len(chosen) != 1:
         from .errors import UsageError
@@ -266,7 +273,9 @@ def _write_to_stdout(write_to, suffix: str) -> None:
 def _target(out: str | None, fmt: str, several: bool) -> str:
     import os
 
-    suffix = {"text": "txt", "tracked": "tracked.docx"}.get(fmt, fmt)
+    from .review import SUFFIXES
+
+    suffix = SUFFIXES.get(fmt, fmt)
     if out is None:
         return f"diff.{suffix}"
     return f"{os.path.splitext(out)[0]}.{suffix}" if several else out

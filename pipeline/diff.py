@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
-from .tree import Document, Entry, FormBlock, Paragraph, TableBlock
+from .inline import Text
+from .tree import Document, Entry, FormBlock, Paragraph, TableBlock, Walk, cell_text
 
 SIMILAR_UNDER_PARENT = 0.5
 SIMILAR_ANYWHERE = 0.7
@@ -33,9 +35,23 @@ class Unit:
     path: str
     text: str
     parent: int | None
-    kind: str = "entry"   # entry | row | title
+    kind: str = "entry"   # entry | row | title | year
     note: str | None = None
     entry: Entry | None = field(default=None, repr=False)  # the tree node it stands for (entries only)
+    row: tuple | None = field(default=None, repr=False)    # (table, row number) for a table row
+    key: str = field(default="", repr=False)  # the text as a reader sees it: what alignment compares
+
+    def __post_init__(self):
+        self.key = reading_key(self.text)
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def reading_key(text: str) -> str:
+    """Text with what a reader does not see as a change folded away: spaces and line breaks, and the
+    full- or half-width form of the same punctuation, letter or digit (，/, （）/() ：/: １/1)."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
 
 
 @dataclass
@@ -68,6 +84,37 @@ class Change:
         edits = engine.diff_main(self.old, self.new)
         engine.diff_cleanupSemantic(edits)
         return whole_tokens([(op, text) for op, text in edits])
+
+
+    @property
+    def explanation(self) -> str:
+        """The 說明 of a 修正對照表 row: the item's own `note`, else a draft from the kind of change."""
+        if self.note:
+            return self.note
+        if self.kind == "moved":
+            return f"本點移列自{self.old_path}。" + ("" if reading_key(self.old or "") == reading_key(self.new or "")
+                                                     else "文字修正。")
+        return DRAFTS.get(self.kind, "")
+
+    def pieces(self) -> list[tuple[int, Text]]:
+        """The redline cut along the runs of both texts: each piece keeps its emphasis and links."""
+        return cut(Text(self.old or ""), Text(self.new or ""), self.redline())
+
+
+def cut(old: Text, new: Text, edits: list[tuple[int, str]]) -> list[tuple[int, Text]]:
+    """Edits computed on plain text, as slices of the old (deleted) and new (kept, inserted) Texts."""
+    at_old = at_new = 0
+    out = []
+    for op, text in edits:
+        size = len(text)
+        if op == -1:
+            out.append((op, old.slice(at_old, at_old + size)))
+            at_old += size
+        else:
+            out.append((op, new.slice(at_new, at_new + size)))
+            at_new += size
+            at_old += size if op == 0 else 0
+    return out
 
 
 _TOKEN_END = re.compile(r"[0-9A-Za-z]+$")
@@ -106,7 +153,9 @@ def whole_tokens(edits: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return result
 
 
-KINDS = ("added", "removed", "modified", "moved", "year")
+DRAFTS = {"added": "本點新增。", "removed": "本點刪除。", "modified": "文字修正。", "year": "年度更新。",
+          "format": "格式調整。"}
+KINDS = ("added", "removed", "modified", "moved", "year")  # and "format", listed only when asked for
 
 
 @dataclass
@@ -116,12 +165,17 @@ class Review:
     old_title: str
     new_title: str
     changes: list[Change]
-    new_doc: Document | None = field(default=None, repr=False, compare=False)  # for the tracked-changes DOCX
+    new_doc: Document | None = field(default=None, repr=False, compare=False)
+    old_doc: Document | None = field(default=None, repr=False, compare=False)
+    old_units: list[Unit] = field(default_factory=list, repr=False, compare=False)
+    new_units: list[Unit] = field(default_factory=list, repr=False, compare=False)
+    match: dict[int, int] = field(default_factory=dict, repr=False, compare=False)  # new unit → old unit
 
     @property
     def summary(self) -> dict[str, int]:
         counts = dict.fromkeys(KINDS, 0)
         for change in self.changes:
+            counts.setdefault(change.kind, 0)
             counts[change.kind] += 1
         return counts
 
@@ -132,48 +186,50 @@ class Review:
 
 # ---- flattening ------------------------------------------------------------------------------
 
+class _Flatten(Walk):
+    """The tree as units: each entry (title and wording, no label) and each table row, in reading order."""
+
+    def __init__(self):
+        self.units: list[Unit] = []
+
+    def add(self, path: str, text: str, parent: int | None, kind: str = "entry", note: str | None = None,
+            entry: Entry | None = None, row: tuple | None = None) -> int:
+        self.units.append(Unit(len(self.units), path, text, parent, kind, note, entry, row))
+        return len(self.units) - 1
+
+    def on_entry(self, entry: Entry, parent: int | None, parent_path: str) -> None:
+        me = self.add(entry.path or entry.title or "", _entry_text(entry), parent, note=entry.note, entry=entry)
+        self.walk(entry.children, me, entry.path)
+
+    on_appendix = on_entry
+
+    def on_table(self, table: TableBlock, parent: int | None, parent_path: str) -> None:
+        for number, row in enumerate(table.rows, start=1):
+            cells = [cell_text(cell.blocks, " ", deep=True) for cell in row]
+            self.add(f"{parent_path}表格第 {number} 列", Text.join(" | ", cells), parent, "row", row=(table, number - 1))
+
+    def on_form(self, form: FormBlock, parent: int | None, parent_path: str) -> None:
+        self.walk(form.items, parent, parent_path)  # the form's own wording belongs to its entry
+
+
+def _entry_text(entry: Entry) -> Text:
+    parts = [entry.mark or "", entry.heading] + entry.body
+    for block in entry.children:
+        if isinstance(block, Paragraph):
+            parts.append(block.text)
+        elif isinstance(block, FormBlock):
+            parts += block.fields + block.notes + ([block.total_label] if block.total_label else [])
+    if entry.points and entry.in_form:
+        parts.append(entry.points)
+    return Text.join("\n", [p for p in parts if p])
+
+
 def units_of(doc: Document) -> list[Unit]:
-    units: list[Unit] = []
-
-    def add(path: str, text: str, parent: int | None, kind: str = "entry", note: str | None = None,
-            entry: Entry | None = None) -> int:
-        units.append(Unit(len(units), path, text, parent, kind, note, entry))
-        return len(units) - 1
-
-    add("標題", "\n".join(doc.title_lines + doc.cover), None, "title")
-
-    def entry_text(entry: Entry) -> str:
-        parts = [entry.mark or "", entry.heading] + entry.body
-        for block in entry.children:
-            if isinstance(block, Paragraph):
-                parts.append(block.text)
-            elif isinstance(block, FormBlock):
-                parts += block.fields + block.notes + ([block.total_label] if block.total_label else [])
-        if entry.points and entry.in_form:
-            parts.append(entry.points)
-        return "\n".join(p for p in parts if p)
-
-    def walk(blocks: list, parent: int | None, parent_path: str) -> None:
-        for block in blocks:
-            if isinstance(block, Entry):
-                me = add(block.path or block.title or "", entry_text(block), parent, note=block.note, entry=block)
-                walk(block.children, me, block.path)
-            elif isinstance(block, TableBlock):
-                for number, row in enumerate(block.rows, start=1):
-                    cells = [" ".join(_cell_text(b) for b in cell.blocks) for cell in row]
-                    add(f"{parent_path}表格第 {number} 列", " | ".join(cells), parent, "row")
-            elif isinstance(block, FormBlock):
-                walk(block.items, parent, parent_path)
-
-    for entry in doc.body + doc.appendices:
-        walk([entry], None, "")
-    return units
-
-
-def _cell_text(block) -> str:
-    if isinstance(block, Paragraph):
-        return block.text
-    return block.label + block.heading + "".join(_cell_text(c) for c in block.children if isinstance(c, (Entry, Paragraph)))
+    flat = _Flatten()
+    flat.add("標題", Text.join("\n", doc.title_lines + doc.cover), None, "title")
+    flat.add("年度", Text(f"{doc.year} 年度"), None, "year")
+    flat.walk_document(doc, None, "")
+    return flat.units
 
 
 # ---- alignment -----------------------------------------------------------------------------------
@@ -204,7 +260,7 @@ class _SharedGrams:
     def __init__(self, units: list[Unit]):
         self.postings: dict[str, list[int]] = {}
         for unit in units:
-            for pair in _pairs(unit.text):
+            for pair in _pairs(unit.key):
                 self.postings.setdefault(pair, []).append(unit.index)
 
     def likeliest(self, text: str, allowed: set[int] | None, taken: set[int]) -> list[int]:
@@ -226,7 +282,7 @@ def align(old: list[Unit], new: list[Unit]) -> dict[int, int]:
     taken: set[int] = set()
     old_by_text: dict[str, list[int]] = {}
     for unit in old:
-        old_by_text.setdefault(unit.text, []).append(unit.index)
+        old_by_text.setdefault(unit.key, []).append(unit.index)
 
     def old_parent_of(unit: Unit) -> int | None:
         return None if unit.parent is None else match.get(unit.parent, -1)
@@ -240,7 +296,7 @@ def align(old: list[Unit], new: list[Unit]) -> dict[int, int]:
         for unit in new:
             if unit.index in match:
                 continue
-            for o in old_by_text.get(unit.text, ()):
+            for o in old_by_text.get(unit.key, ()):
                 if o not in taken and old[o].kind == unit.kind and (
                         not same_parent or old[o].parent == old_parent_of(unit)):
                     take(unit.index, o)
@@ -257,12 +313,12 @@ def align(old: list[Unit], new: list[Unit]) -> dict[int, int]:
                 continue
             pool = children.get(old_parent_of(unit), []) if same_parent else range(len(old))
             if len(pool) > CANDIDATES:  # only the units sharing most of its rarer character pairs can be similar
-                pool = index.likeliest(unit.text, set(pool) if same_parent else None, taken)
+                pool = index.likeliest(unit.key, set(pool) if same_parent else None, taken)
             best, best_score = None, threshold
             for o in pool:
                 if o in taken or old[o].kind != unit.kind:
                     continue
-                score = similarity(old[o].text, unit.text)
+                score = similarity(old[o].key, unit.key)
                 if score >= best_score:
                     best, best_score = o, score
             if best is not None:
@@ -285,7 +341,7 @@ def _out_of_order(new: list[Unit], old: list[Unit], match: dict[int, int]) -> se
     for members in groups.values():
         # Among equally short explanations, call the unchanged items the moved ones, so that an
         # edited item keeps its place and is reported as modified.
-        weights = [1.0 if new[n].text == old[match[n]].text else 1.001 for n in members]
+        weights = [1.0 if new[n].key == old[match[n]].key else 1.001 for n in members]
         keep = _heaviest_increasing([match[n] for n in members], weights)
         moved.update(n for position, n in enumerate(members) if position not in keep)
     return moved
@@ -322,7 +378,10 @@ def roll_years(text: str, old_year: int, new_year: int) -> str:
 
 # ---- the review --------------------------------------------------------------------------------
 
-def compare(old_doc: Document, new_doc: Document, old_name: str = "", new_name: str = "") -> Review:
+def compare(old_doc: Document, new_doc: Document, old_name: str = "", new_name: str = "",
+            show_format: bool = False) -> Review:
+    """The changes from old_doc to new_doc in the new plan's reading order. Changes a reader cannot
+    see (spaces, punctuation width) are left out, or listed as kind "format" with show_format."""
     old, new = units_of(old_doc), units_of(new_doc)
     match = align(old, new)
     matched_old = {o: n for n, o in match.items()}
@@ -344,14 +403,17 @@ def compare(old_doc: Document, new_doc: Document, old_name: str = "", new_name: 
         reparented = (unit.parent is None) != (before.parent is None) or (
             unit.parent is not None and match.get(unit.parent) != before.parent)
         moved = reparented or unit.index in out_of_order
-        if before.text == unit.text:
+        if before.key == unit.key:
             if moved:
                 changes.append(Change("moved", before.path, unit.path, before.text, unit.text, unit.note,
                                       (unit.index, 0), before, unit, anchor(before.index)))
+            elif show_format and before.text != unit.text:
+                changes.append(Change("format", before.path, unit.path, before.text, unit.text, unit.note,
+                                      (unit.index, 0), before, unit))
             continue
         if moved:
             kind = "moved"
-        elif roll_years(before.text, old_doc.year, new_doc.year) == unit.text:
+        elif reading_key(roll_years(before.text, old_doc.year, new_doc.year)) == unit.key:
             kind = "year"
         else:
             kind = "modified"
@@ -364,7 +426,7 @@ def compare(old_doc: Document, new_doc: Document, old_name: str = "", new_name: 
         changes.append(Change("removed", unit.path, None, _subtree_text(old, unit), None, None,
                               (where, 1 + unit.index), old_unit=unit, old_anchor=where))
     changes.sort(key=lambda c: c.order)
-    return Review(old_name, new_name, old_doc.title, new_doc.title, changes, new_doc)
+    return Review(old_name, new_name, old_doc.title, new_doc.title, changes, new_doc, old_doc, old, new, match)
 
 
 def _subtree_text(units: list[Unit], top: Unit) -> str:
@@ -375,4 +437,4 @@ def _subtree_text(units: list[Unit], top: Unit) -> str:
             break  # units are in reading order, so a part's units follow it without a gap
         inside.add(unit.index)
         lines.append(unit.text)
-    return "\n".join(lines)
+    return Text.join("\n", lines)

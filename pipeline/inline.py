@@ -1,20 +1,22 @@
-"""Inline Markdown in plan text (**粗體**, *強調*, [連結](https://…), `代碼`), for every writer.
+"""Stage 3 (inline): plan text → Text, the words a reader sees with the runs that style them.
 
-Text with no Markdown characters takes a fast path and is never parsed. Otherwise markdown-it-py
-parses it with raw HTML switched off; `to_html` sanitises the result with nh3 (only a few tags,
-only http, https and mailto links), and `to_runs` gives the same spans to the DOCX writer.
+Markdown in plan text (**粗體**, *強調*, [連結](https://…), `代碼`) is parsed here once, while the tree
+is built; from then on nothing reads Markdown. A `Text` is a `str` whose value is the plain text (what
+the outline, the diff and search compare), and whose `runs` say which parts are bold, italic, code,
+a link, underlined or struck through (the 修正對照表's marks), or inserted or deleted (tracked changes).
+Text with no Markdown characters takes a fast path and is never parsed. Raw HTML is off, and only
+http, https and mailto links are kept, so a writer can print runs as they are.
 """
 from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 _MARKUP = re.compile(r"[*_`\[\]<>&\\]")
-ALLOWED_TAGS = {"strong", "em", "a", "code", "br"}
-ALLOWED_ATTRIBUTES = {"a": {"href"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+MARKS = ("ins", "del", "move-from", "move-to")  # a tracked insertion, deletion, or the two ends of a move
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,66 @@ class Run:
     italic: bool = False
     code: bool = False
     href: str | None = None
+    underline: bool = False  # shown underlined: new wording in the 修正對照表
+    strike: bool = False     # shown struck through: old wording in the 修正對照表
+    mark: str | None = None  # one of MARKS: a tracked change, accepted or rejected by the reviewer
+
+    def styled(self, **changes) -> "Run":
+        return replace(self, **changes)
+
+
+class Text(str):
+    """Plain text (the str value) carrying its runs; joining and slicing keep the runs."""
+
+    runs: tuple[Run, ...]
+
+    def __new__(cls, runs=()):
+        if isinstance(runs, str):
+            runs = runs.runs if isinstance(runs, Text) else (Run(runs),)
+        runs = tuple(r for r in runs if r.text)
+        self = super().__new__(cls, "".join(r.text for r in runs))
+        self.runs = runs
+        return self
+
+    def __reduce__(self):
+        return (Text, (self.runs,))
+
+    def __add__(self, other):
+        if not isinstance(other, str):
+            return NotImplemented
+        return Text(self.runs + Text(other).runs)
+
+    def __radd__(self, other):
+        if not isinstance(other, str):
+            return NotImplemented
+        return Text(Text(other).runs + self.runs)
+
+    def slice(self, start: int, end: int) -> "Text":
+        """The runs between two offsets of the plain text, cut where needed."""
+        out, position = [], 0
+        for run in self.runs:
+            low, high = max(start, position), min(end, position + len(run.text))
+            if low < high:
+                out.append(replace(run, text=run.text[low - position:high - position]))
+            position += len(run.text)
+        return Text(out)
+
+    @property
+    def accepted(self) -> "Text":
+        """The text as it reads once every tracked change is accepted: deletions and old places gone."""
+        return Text(r for r in self.runs if r.mark not in ("del", "move-from"))
+
+    def styled(self, **changes) -> "Text":
+        return Text(r.styled(**changes) for r in self.runs)
+
+    @staticmethod
+    def join(separator: str, parts) -> "Text":
+        runs: list[Run] = []
+        for index, part in enumerate(p for p in parts if p is not None):
+            if index and separator:
+                runs.append(Run(separator))
+            runs += Text(part).runs
+        return Text(runs)
 
 
 @lru_cache(maxsize=1)
@@ -37,21 +99,12 @@ def needs_parsing(text: str) -> bool:
     return bool(_MARKUP.search(text))
 
 
-def to_html(text: str) -> str:
-    """Sanitised HTML for one paragraph of plan text (no enclosing <p>)."""
+def parse(text: str | None) -> Text | None:
+    """Plan text as written (inline Markdown allowed) → Text. A Text is returned unchanged."""
+    if text is None or isinstance(text, Text):
+        return text
     if not needs_parsing(text):
-        return html.escape(text, quote=False)
-    import nh3
-
-    rendered = _parser().renderInline(text)
-    return nh3.clean(rendered, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes=URL_SCHEMES, link_rel="noopener noreferrer")
-
-
-def to_runs(text: str) -> list[Run]:
-    """The same paragraph as styled runs, for writers that are not HTML."""
-    if not needs_parsing(text):
-        return [Run(text)]
+        return Text((Run(text),))
     runs: list[Run] = []
     bold = italic = False
     href = None
@@ -76,9 +129,56 @@ def to_runs(text: str) -> list[Run]:
             runs.append(Run("\n", bold, italic, False, href))
         elif token.content:
             runs.append(Run(token.content, bold, italic, False, href))
-    return runs
+    return Text(runs)
 
 
-def plain(text: str) -> str:
+def verbatim(text: str | None) -> Text | None:
+    """Text printed exactly as written (preformatted blocks, numbers, codes): no Markdown."""
+    if text is None or isinstance(text, Text):
+        return text
+    return Text((Run(text),))
+
+
+def runs_of(text: str | None) -> tuple[Run, ...]:
+    """The runs of a Text; a plain str (already the words a reader sees) is one unstyled run."""
+    if not text:
+        return ()
+    return text.runs if isinstance(text, Text) else (Run(text),)
+
+
+def to_runs(text: str) -> list[Run]:
+    """Runs of a Text, or of Markdown written outside a plan's tree."""
+    return list(runs_of(text if isinstance(text, Text) else parse(text)))
+
+
+def plain(text: str | None) -> str:
     """The text a reader sees, markup removed (for titles, properties, comparisons)."""
-    return "".join(run.text for run in to_runs(text))
+    if not text:
+        return ""
+    return str.__str__(text if isinstance(text, Text) else parse(text))
+
+
+def to_html(text: str | None) -> str:
+    """HTML for one paragraph of text (no enclosing <p>): runs as <strong>, <em>, <code>, <a>, <u>, <s>,
+    tracked changes as <ins>/<del> named for screen readers. Every character of text is escaped."""
+    out = []
+    for run in runs_of(text if isinstance(text, Text) else parse(text)):
+        piece = html.escape(run.text, quote=False).replace("\n", "<br>")
+        if run.code:
+            piece = f"<code>{piece}</code>"
+        if run.italic:
+            piece = f"<em>{piece}</em>"
+        if run.bold:
+            piece = f"<strong>{piece}</strong>"
+        if run.underline:
+            piece = f'<u class="added">{piece}</u>'
+        if run.strike:
+            piece = f'<s class="removed">{piece}</s>'
+        if run.href:
+            piece = f'<a href="{html.escape(run.href, quote=True)}" rel="noopener noreferrer">{piece}</a>'
+        if run.mark in ("ins", "move-to"):
+            piece = f'<ins><span class="visually-hidden">新增：</span>{piece}</ins>'
+        elif run.mark in ("del", "move-from"):
+            piece = f'<del><span class="visually-hidden">刪除：</span>{piece}</del>'
+        out.append(piece)
+    return "".join(out)

@@ -126,8 +126,21 @@ def _check_points(item: Item, path: str) -> list[Problem]:
     return []
 
 
+def _tables_inside(items: list[Item], path: str, where: str) -> list[Problem]:
+    """A table under an item that is itself in a table cell or a form row: no format can lay it out."""
+    problems = []
+    for index, item in enumerate(items):
+        item_path = f"{path}[{index}]"
+        if item.table is not None:
+            problems.append(Problem(at(item, "table"), f"{item_path}.table", (
+                f"{where}裡的項目不能再有表格；請把這個表格移到{where}外（放在上一層項目或段落下），"
+                "或改寫成格內的子項目。 (a table cannot sit inside a table cell or a form row)")))
+        problems.extend(_tables_inside(item.items, f"{item_path}.items", where))
+    return problems
+
+
 def _check_form(form: Form, path: str) -> list[Problem]:
-    problems = _check_items(form.items, f"{path}.items")
+    problems = _check_items(form.items, f"{path}.items") + _tables_inside(form.items, f"{path}.items", "評核表")
     if form.total is not None:
         whole = [i.points for i in form.items if isinstance(i.points, int)]
         if sum(whole) != form.total:
@@ -150,8 +163,9 @@ def _check_table(table: Table, path: str) -> list[Problem]:
                 + "。 (row does not fit the columns)")))
             spans = [max(0, s - 1) for s in spans]
             continue
-        for column, cell in zip(free, row):
+        for index, (column, cell) in enumerate(zip(free, row)):
             spans[column] = cell.span
+            problems.extend(_tables_inside(cell.items, f"{path}.rows[{r}][{index}].items", "表格的格子"))
         spans = [max(0, s - 1) for s in spans]
     if any(spans):
         problems.append(Problem(at(table, "rows"), f"{path}.rows", (

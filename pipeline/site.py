@@ -201,16 +201,15 @@ def _build_page(job: PageJob) -> PageResult:
 def _write_review(job: PageJob, doc, folder: str) -> None:
     from .diff import compare
     from .loader import load_plan
-    from .review import docx as review_docx
-    from .review import html as review_html
+    from .review import write
     from .tree import build_document
 
     year, path = job.previous
     review = compare(build_document(load_plan(path)), doc, f"{year} 年度", f"{job.year} 年度")
     site = {"crumbs": [(SITE_TITLE, "../../index.html"), (f"{doc.agency} {job.year} 年度", "index.html"),
                        ("年度比較", None)]}
-    review_html.write(review, os.path.join(folder, "diff.html"), {"site": site})
-    review_docx.write(review, os.path.join(folder, "diff.docx"), {"agency": job.agency})
+    write(review, "html", os.path.join(folder, "diff.html"), {"site": site})
+    write(review, "docx", os.path.join(folder, "diff.docx"), {"agency": job.agency})
 
 
 def build_site(plans_dir: str, out: str, base_url: str | None, fragment: bool, workers: int):

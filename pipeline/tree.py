@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .inline import Text, parse, verbatim
 from .model import Appendix, Basis, Cell, Form, Item, Numbering, Period, Plan, Section, Table
 from .numbering import NumberingOptions, label, next_style
 from .schema import PointRange
@@ -17,10 +18,14 @@ from .source import is_cjk
 CHECK_MARKS = {"是否": "□是□否", "勾選": "□"}
 
 
+CHANGES = ("ins", "del", "move-from", "move-to")  # how a tracked document marks a whole block
+
+
 @dataclass
 class Paragraph:
-    text: str
+    text: Text
     role: str = "body"  # body | fields | note | pre (preformatted: printed line by line, never joined)
+    change: str | None = None  # in a tracked document: one of CHANGES
 
 
 @dataclass
@@ -44,6 +49,18 @@ class Entry:
     in_form: bool = False     # a row of a scoring form: points go to their own column
     label: str = ""           # filled by number()
     path: str = ""            # filled by number(): labels from the top, e.g. 伍、一、（二）
+    # In a tracked document (the review): the whole entry inserted, deleted or moved (one of CHANGES);
+    # its label as marked runs (the old label deleted, the new inserted); its wording with the edits.
+    change: str | None = None
+    move_id: int = 0          # pairs the two places of a moved entry
+    marked_label: Text | None = None
+    marked_heading: Text | None = None
+    marked_body: list[Text] | None = None
+
+    @property
+    def label_text(self) -> Text:
+        """The label as printed: with its tracked change, if any."""
+        return self.marked_label if self.marked_label is not None else Text(self.label)
 
     @property
     def is_outline_heading(self) -> bool:
@@ -51,21 +68,24 @@ class Entry:
         return self.kind in ("section", "form") or bool(self.title and self.depth == 2 and not self.same_line)
 
     @property
-    def heading(self) -> str:
+    def heading(self) -> Text:
         """The text printed after the label on its first line."""
-        parts = [p for p in (self.code, self.title) if p]
-        head = " ".join(parts)
+        if self.marked_heading is not None:
+            return self.marked_heading
+        head = Text.join(" ", [p for p in (self.code, self.title) if p])
         if self.same_line and self.paragraphs:
             head += ("" if not self.title or self.title.endswith(("：", ":")) else "：") + self.paragraphs[0]
         elif not self.title and self.paragraphs:
-            head = " ".join([p for p in (self.code, self.paragraphs[0]) if p])
+            head = Text.join(" ", [p for p in (self.code, self.paragraphs[0]) if p])
         if self.points and self.kind == "item" and not self.in_form:
             head += self.points
         return head
 
     @property
-    def body(self) -> list[str]:
+    def body(self) -> list[Text]:
         """Paragraphs printed under the first line."""
+        if self.marked_body is not None:
+            return self.marked_body
         if self.same_line or not self.title:
             return self.paragraphs[1:]
         return self.paragraphs
@@ -85,6 +105,7 @@ class TableBlock:
     caption: str | None = None
     widths: list[int] = field(default_factory=list)
     context: str = ""  # the title of the part that holds the table: a caption for screen readers
+    row_changes: list[str | None] = field(default_factory=list)  # in a tracked document: per row, one of CHANGES
 
 
 @dataclass
@@ -101,6 +122,14 @@ class FormBlock:
     context: str = ""  # the form's title: a caption for screen readers
 
 
+@dataclass(frozen=True)
+class Revisions:
+    """Who made a tracked document's changes, and when."""
+
+    author: str
+    date: str  # ISO 8601, UTC
+
+
 @dataclass
 class Document:
     agency: str
@@ -111,17 +140,26 @@ class Document:
     cover: list[str] = field(default_factory=list)
     issued: list[str] = field(default_factory=list)  # the cover's date and number of issue: one year's only
     source: str = ""
+    revisions: Revisions | None = None  # set on a tracked document: who made its marked changes, and when
+    subject: str = ""  # what the document is, for its properties (default: the agency's plan of the year)
 
     @property
     def title(self) -> str:
-        return " ".join(self.title_lines)
+        """The title on one line, as it reads (in a tracked document: with its changes accepted)."""
+        return " ".join(str(Text(line).accepted) for line in self.title_lines)
 
 
-def clean(text: str | None) -> str | None:
-    """Trim, and join lines broken inside Chinese text in a literal (|) block: that break is a wrap."""
+def clean(text: str | None) -> Text | None:
+    """Trim, join lines broken inside Chinese text in a literal (|) block (that break is a wrap), and
+    read its inline Markdown: the tree holds Text, never Markdown."""
     if text is None:
         return None
-    lines = text.strip().split("\n")
+    return parse(unwrap(text.strip()))
+
+
+def unwrap(text: str) -> str:
+    """Lines broken between two Chinese characters joined, with the spaces around the break."""
+    lines = text.split("\n")
     joined = lines[0]
     for line in lines[1:]:
         before, after = joined.rstrip(" \t"), line.lstrip(" \t")
@@ -135,7 +173,7 @@ def clean(text: str | None) -> str | None:
 _FENCED = re.compile(r"^```[^\n]*\n(.*?)\n```[ \t]*$", re.M | re.S)
 
 
-def paragraphs(text: str | None) -> list[str]:
+def paragraphs(text: str | None) -> list[Text]:
     if not text:
         return []
     return [clean(part) for part in re.split(r"\n\s*\n", text.strip()) if part.strip()]
@@ -149,7 +187,7 @@ def text_blocks(text: str | None) -> list[Paragraph]:
     position = 0
     for fence in _FENCED.finditer(text):
         blocks += [Paragraph(p) for p in paragraphs(text[position:fence.start()])]
-        blocks.append(Paragraph(fence.group(1).rstrip(), role="pre"))
+        blocks.append(Paragraph(verbatim(fence.group(1).rstrip()), role="pre"))
         position = fence.end()
     return blocks + [Paragraph(p) for p in paragraphs(text[position:])]
 
@@ -193,7 +231,7 @@ def build_document(plan: Plan) -> Document:
 def _cover(plan: Plan) -> list[str]:
     if plan.cover is None:
         return []
-    lines = [plan.agency, clean(plan.cover.title) or " ".join(plan.title)]
+    lines = [clean(plan.agency), clean(plan.cover.title) or clean(" ".join(plan.title))]
     if plan.cover.note:
         lines.append(clean(plan.cover.note))
     return lines
@@ -203,8 +241,8 @@ def _issued(plan: Plan) -> list[str]:
     """Printed on the cover, under its other lines."""
     if plan.cover is None or plan.issued is None:
         return []
-    lines = [f"中華民國 {plan.issued.date}"] if plan.issued.date else []
-    return lines + ([plan.issued.number] if plan.issued.number else [])
+    lines = [verbatim(f"中華民國 {plan.issued.date}")] if plan.issued.date else []
+    return lines + ([verbatim(plan.issued.number)] if plan.issued.number else [])
 
 
 def _section(plan: Plan, key: str, section: Section, options: NumberingOptions) -> Entry:
@@ -247,9 +285,9 @@ def _basis(basis: Basis, key: str, style: str, options: NumberingOptions) -> tup
     if not basis.references:
         return [], []
     if basis.style == "sentence":
-        return ["及".join(reference_text(r) for r in basis.references) + basis.ending], []
+        return [clean("及".join(reference_text(r) for r in basis.references) + basis.ending)], []
     items = [Entry(kind="item", key=f"{key}.references[{i}]", style=style, options=options,
-                   paragraphs=[reference_text(r) + "。"], depth=2)
+                   paragraphs=[clean(reference_text(r) + "。")], depth=2)
              for i, r in enumerate(basis.references)]
     return [], items
 
@@ -391,57 +429,119 @@ def form_rows(form: FormBlock) -> list[Entry]:
     return rows
 
 
-def walk_entries(blocks: list):
+BLOCK_KINDS = ((Entry, "entry"), (Paragraph, "paragraph"), (TableBlock, "table"), (FormBlock, "form"))
+
+
+def kind_of(block) -> str:
+    """What a block of the tree is; anything else is a fault of the program, never dropped silently."""
+    for cls, name in BLOCK_KINDS:
+        if isinstance(block, cls):
+            return name
+    raise TypeError(f"the document tree holds a {type(block).__name__}, which no writer knows")
+
+
+class Walk:
+    """The one walk of a Document in reading order (pandoc's approach).
+
+    Every writer, the outline, the diff's flattening and the benchmark's Markdown subclass it and say
+    what each kind of block becomes (on_entry, on_paragraph, on_table, on_form); `context` is theirs
+    (an indent, a parent). By default an entry's children, a table's cells and a form's rows are
+    walked in turn, so a shape that one consumer knows, all of them reach.
+    """
+
+    def walk_document(self, doc: Document, *context) -> None:
+        self.walk(doc.body, *context)
+        for appendix in doc.appendices:
+            self.on_appendix(appendix, *context)
+
+    def walk(self, blocks: list, *context) -> None:
+        for block in blocks:
+            getattr(self, f"on_{kind_of(block)}")(block, *context)
+
+    def on_appendix(self, appendix: Entry, *context) -> None:
+        self.walk(appendix.children, *context)
+
+    def on_entry(self, entry: Entry, *context) -> None:
+        self.walk(entry.children, *context)
+
+    def on_paragraph(self, paragraph: Paragraph, *context) -> None:
+        pass
+
+    def on_table(self, table: TableBlock, *context) -> None:
+        for row in table.rows:
+            for cell in row:
+                self.walk(cell.blocks, *context)
+
+    def on_form(self, form: FormBlock, *context) -> None:
+        self.walk(form.items, *context)
+
+
+class _Entries(Walk):
+    def __init__(self):
+        self.found: list[Entry] = []
+
+    def on_entry(self, entry: Entry, *context) -> None:
+        self.found.append(entry)
+        super().on_entry(entry)
+
+
+def walk_entries(blocks: list) -> list[Entry]:
     """Every entry in reading order, tables and forms included."""
+    walk = _Entries()
+    walk.walk(blocks)
+    return walk.found
+
+
+def cell_text(blocks: list, separator: str = " / ", deep: bool = False) -> Text:
+    """A table cell's text on one line: paragraphs, and items as label and heading (deep: with their sub-items)."""
+    parts = []
     for block in blocks:
-        if isinstance(block, Entry):
-            yield block
-            yield from walk_entries(block.children)
-        elif isinstance(block, TableBlock):
-            for row in block.rows:
-                for cell in row:
-                    yield from walk_entries(cell.blocks)
-        elif isinstance(block, FormBlock):
-            yield from walk_entries(block.items)
+        if kind_of(block) == "paragraph":
+            parts.append(block.text)
+        elif kind_of(block) == "entry":
+            inner = [cell_text(block.children, "", True)] if deep and block.children else []
+            parts.append(Text.join("", [block.label + block.heading] + inner))
+    return Text.join(separator, parts)
+
+
+class _Outline(Walk):
+    def __init__(self):
+        self.lines: list[str] = []
+
+    def on_entry(self, block: Entry, indent: str) -> None:
+        mark = f"{block.mark} " if block.mark else ""
+        points = f"  [{block.points}]" if block.points and block.in_form else ""
+        self.lines.append(f"{indent}{block.label}{mark}{block.heading}{points}")
+        self.lines.extend(f"{indent}  ¶ {text}" for text in block.body)
+        self.walk(block.children, indent + "  ")
+
+    def on_paragraph(self, block: Paragraph, indent: str) -> None:
+        self.lines.append(f"{indent}¶ {block.text}")
+
+    def on_table(self, block: TableBlock, indent: str) -> None:
+        self.lines.append(f"{indent}table: {' | '.join(block.columns)}")
+        for row in block.rows:
+            cells = []
+            for cell in row:
+                text = cell_text(cell.blocks)
+                cells.append(f"{text} (rows {cell.rowspan})" if cell.rowspan > 1 else text)
+            self.lines.append(f"{indent}  row: {' | '.join(cells)}")
+
+    def on_form(self, block: FormBlock, indent: str) -> None:
+        self.lines.append(f"{indent}form: {' | '.join(block.columns)}; fields: {'、'.join(block.fields)}")
+        self.walk(block.items, indent + "  ")
+        if block.total_label:
+            self.lines.append(f"{indent}  total: {block.total_label} [{block.total}]")
+        self.lines.extend(f"{indent}  ¶ {note}" for note in block.notes)
+
+    def on_appendix(self, appendix: Entry, indent: str) -> None:
+        self.lines.append(f"appendix: {appendix.title}")
+        self.walk(appendix.children, "  ")
 
 
 def outline(document: Document) -> str:
     """A stable text dump of the tree: one line per entry, paragraph, table row and form row."""
-    lines = [f"# {document.title}"] + [f"cover: {line}" for line in document.cover + document.issued]
-
-    def emit(blocks: list, indent: str) -> None:
-        for block in blocks:
-            if isinstance(block, Entry):
-                mark = f"{block.mark} " if block.mark else ""
-                points = f"  [{block.points}]" if block.points and block.in_form else ""
-                lines.append(f"{indent}{block.label}{mark}{block.heading}{points}")
-                lines.extend(f"{indent}  ¶ {text}" for text in block.body)
-                emit(block.children, indent + "  ")
-            elif isinstance(block, Paragraph):
-                lines.append(f"{indent}¶ {block.text}")
-            elif isinstance(block, TableBlock):
-                lines.append(f"{indent}table: {' | '.join(block.columns)}")
-                for row in block.rows:
-                    cells = []
-                    for cell in row:
-                        text = " / ".join(_cell_text(b) for b in cell.blocks)
-                        cells.append(f"{text} (rows {cell.rowspan})" if cell.rowspan > 1 else text)
-                    lines.append(f"{indent}  row: {' | '.join(cells)}")
-            elif isinstance(block, FormBlock):
-                lines.append(f"{indent}form: {' | '.join(block.columns)}; fields: {'、'.join(block.fields)}")
-                emit(block.items, indent + "  ")
-                if block.total_label:
-                    lines.append(f"{indent}  total: {block.total_label} [{block.total}]")
-                lines.extend(f"{indent}  ¶ {note}" for note in block.notes)
-
-    emit(document.body, "")
-    for appendix in document.appendices:
-        lines.append(f"appendix: {appendix.title}")
-        emit(appendix.children, "  ")
-    return "\n".join(lines) + "\n"
-
-
-def _cell_text(block) -> str:
-    if isinstance(block, Paragraph):
-        return block.text
-    return block.label + block.heading
+    walk = _Outline()
+    walk.lines += [f"# {document.title}"] + [f"cover: {line}" for line in document.cover + document.issued]
+    walk.walk_document(document, "")
+    return "\n".join(walk.lines) + "\n"

@@ -157,7 +157,7 @@ def test_a_year_pair_in_the_one_layout_diffs_with_only_its_changes(tmp_path):
     assert run.returncode == 0, run.stderr
     changes = json.loads(run.stdout)["changes"]
     assert sorted((c["kind"], c["new_path"]) for c in changes) == [
-        ("added", "二、(十)"), ("modified", "四、")], changes
+        ("added", "二、(十)"), ("modified", "四、"), ("year", "年度")], changes
 
 
 def test_a_space_aligned_table_and_a_tab_header_repeated_with_an_extra_tab():

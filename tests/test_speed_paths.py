@@ -16,7 +16,7 @@ from pipeline import source
 from pipeline.entry import _quick_command
 from pipeline.errors import PlanProblems
 from pipeline.loader import load_plan
-from pipeline.tree import clean
+from pipeline.tree import unwrap
 from test_loader import BAD
 
 YAML_FILES = sorted(str(p) for p in [*ROOT.glob("plans/*/*.yaml"), *ROOT.glob("tests/fixtures/**/*.yaml")])
@@ -74,11 +74,11 @@ def test_problems_and_their_positions_are_the_pure_parsers(text, write_plan, mon
 def test_wrapped_lines_join_as_the_pattern_did(text):
     cjk = r"\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
     wrapped = re.compile(rf"(?<=[{cjk}])[ \t]*\n[ \t]*(?=[{cjk}])")
-    assert clean(text) == wrapped.sub("", text.strip())
+    assert unwrap(text.strip()) == wrapped.sub("", text.strip())
 
 
 def test_wrapped_lines_in_a_block_are_one_line_and_a_break_before_latin_stays():
-    assert clean("第一行文字\n  接著寫完。\nEnglish\n下一段") == "第一行文字接著寫完。\nEnglish\n下一段"
+    assert unwrap("第一行文字\n  接著寫完。\nEnglish\n下一段") == "第一行文字接著寫完。\nEnglish\n下一段"
 
 
 @pytest.mark.parametrize("argv", [

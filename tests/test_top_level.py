@@ -90,7 +90,7 @@ def test_diff_paths_use_the_plans_own_labels():
     result = run("diff", PAIR / "111.yaml", PAIR / "112.yaml", "--format", "json")
     assert result.returncode == 0, result.stderr
     changes = json.loads(result.stdout)["changes"]
-    assert [(c["kind"], c["new_path"]) for c in changes] == [("added", "三、(三)"), ("modified", "六、")]
+    assert [(c["kind"], c["new_path"]) for c in changes] == [("year", "年度"), ("added", "三、(三)"), ("modified", "六、")]
 
 
 def test_plan_new_keeps_the_layout_and_changes_only_the_year(tmp_path):

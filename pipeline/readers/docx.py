@@ -33,8 +33,7 @@ def read(path: str, data: bytes) -> list[Block]:
         raise NotAPlan(f"{path}: 這個 .docx 檔{kind}已損毀，無法開啟；請在 Word 另存為未加密的 .docx 後再試。"
                        " (encrypted or corrupt .docx)") from None
     parts = archive.infolist()
-    if (any(_bomb(part) for part in parts) or info.file_size > MAX_RATIO * max(info.compress_size, 1)
-            or sum(part.file_size for part in parts) > MAX_DOCX_TOTAL):
+    if any(_bomb(part) for part in parts) or sum(part.file_size for part in parts) > MAX_DOCX_TOTAL:
         info = max(parts, key=lambda part: part.file_size)
         raise NotAPlan(f"{path}: 文件內容解壓後過大（{info.file_size} 位元組），不像計畫文件，已拒絕。"
                        " (refused: decompresses too far, a zip bomb?)")

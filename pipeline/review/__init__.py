@@ -1,8 +1,9 @@
-"""Stage 4 for the year-over-year review: Review → text, JSON, an HTML page, the 修正對照表 DOCX, and
-the new plan with Word tracked changes.
+"""Stage 4 for the year-over-year review: Review → documents and reports.
 
-One module per format (text.py, html.py, docx.py, tracked.py; JSON is the `plan diff` layout of the
-design notes), each with write(review, path, options).
+The 修正對照表 and the tracked plan are Documents (review/documents.py) written by the plan's own
+writers through the one registry (pipeline.writers.writer): DOCX, ODT, PDF and HTML. Text and JSON
+come straight from the changes (text.py; JSON is the `plan diff` layout of the design notes), and
+html.py is the review's web page (counts, jump links, a switch for year-only changes).
 """
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ import json
 from ..diff import Review
 from ..files import write_atomic
 
-FORMATS = ("text", "html", "docx", "json", "tracked")  # tracked: the new plan with Word tracked changes
-KIND_NAMES = {"added": "新增", "removed": "刪除", "modified": "修改", "moved": "移動", "year": "年度更新"}
+# docx/odt/pdf: the 修正對照表; tracked*: the new plan with tracked changes (tracked = DOCX)
+FORMATS = ("text", "html", "docx", "json", "odt", "pdf", "tracked", "tracked-odt", "tracked-html", "tracked-pdf")
+KIND_NAMES = {"added": "新增", "removed": "刪除", "modified": "修改", "moved": "移動", "year": "年度更新", "format": "格式"}
+SUFFIXES = {"text": "txt", "tracked": "tracked.docx", "tracked-odt": "tracked.odt", "tracked-html": "tracked.html",
+            "tracked-pdf": "tracked.pdf"}
 
 
 def to_json(review: Review) -> str:
@@ -20,6 +24,7 @@ def to_json(review: Review) -> str:
 
 
 def write(review: Review, fmt: str, path: str, options: dict | None = None) -> None:
+    options = options or {}
     if fmt == "json":
         write_atomic(path, to_json(review).encode("utf-8"))
     elif fmt == "text":
@@ -30,13 +35,14 @@ def write(review: Review, fmt: str, path: str, options: dict | None = None) -> N
         from .html import write as write_html
 
         write_html(review, path, options)
-    elif fmt == "docx":
-        from .docx import write as write_docx
+    elif fmt in FORMATS:
+        from ..writers import writer
+        from .documents import comparison, tracked
 
-        write_docx(review, path, options)
-    elif fmt == "tracked":
-        from .tracked import write as write_tracked
-
-        write_tracked(review, path, options)
+        if fmt.startswith("tracked"):
+            document, target = tracked(review, options.get("author"), options.get("date")), fmt[8:] or "docx"
+        else:
+            document, target = comparison(review, options.get("fold_years", False)), fmt
+        writer(target).write(document, path, {"agency": review.new_doc.agency, **options})
     else:
         raise ValueError(fmt)

@@ -1,9 +1,10 @@
 """The review as one accessible page: counts, jump links, inline <ins>/<del>, and a switch for year-only changes."""
 from __future__ import annotations
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..diff import Review
+from ..inline import to_html
 from ..files import write_atomic
 from ..writers.html import environment, template_faults, template_folders, with_security_policy
 from . import KIND_NAMES
@@ -11,16 +12,8 @@ from . import KIND_NAMES
 
 def redline_html(change) -> Markup:
     """The change's text with deletions and insertions marked, and named for screen readers."""
-    parts = []
-    for op, text in change.redline():
-        text = escape(text).replace("\n", Markup("<br>"))
-        if op == -1:
-            parts.append(Markup('<del><span class="visually-hidden">刪除：</span>{}</del>').format(text))
-        elif op == 1:
-            parts.append(Markup('<ins><span class="visually-hidden">新增：</span>{}</ins>').format(text))
-        else:
-            parts.append(text)
-    return Markup("").join(parts)
+    marks = {-1: "del", 0: None, 1: "ins"}
+    return Markup("".join(to_html(piece.styled(mark=marks[op])) for op, piece in change.pieces()))
 
 
 def render(review: Review, folders: list[str] | None = None, site: dict | None = None) -> str:

@@ -22,7 +22,7 @@ from functools import lru_cache
 from ..errors import BuildError
 from ..files import write_atomic
 from ..inline import plain
-from ..tree import Document
+from ..tree import Document, Revisions
 from . import TEMPLATES
 from .layout import Layout, is_east_asian, script_pieces
 from .zipparts import Kept, package as zip_package, read_kept, unpacked
@@ -44,7 +44,12 @@ BORDERS = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="00000
                   for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
 COVER_SECTION = "<!--cover-section-->"
 STYLES = {"title": "Title", "heading1": "Heading1", "heading2": "Heading2", "item": "PlanItem",
-          "body": "PlanBody", "table": "PlanTable", "cover": "PlanCover", "note": "PlanNote"}
+          "body": "PlanBody", "table": "PlanTable", "header": "PlanTable", "cover": "PlanCover", "note": "PlanNote"}
+CENTRED = {"header"}
+# Tracked changes: the element that wraps a run, and the one that marks a paragraph mark or a table row.
+RUN_MARKS = {"ins": "w:ins", "del": "w:del", "move-to": "w:moveTo", "move-from": "w:moveFrom"}
+DELETED = {"del", "move-from"}
+ROW_MARKS = {"ins": "w:ins", "move-to": "w:ins", "del": "w:del", "move-from": "w:del"}
 
 
 def template_path(agency: str | None = None, explicit: str | None = None) -> str:
@@ -78,15 +83,41 @@ def reference_parts(path: str, mtime: float) -> tuple[dict[str, Kept], str]:
 class Body(Layout):
     """WordprocessingML for the body of one document."""
 
-    def __init__(self):
+    def __init__(self, revisions: Revisions | None = None):
         super().__init__()
         self.links: dict[str, str] = {}  # url → relationship id
         self.cover = False  # the body starts with a cover section
         self.column_widths: list[int] = []
+        self.revisions = revisions
+        self.revision = 0
 
     def run(self, text: str, bold: bool = False, italic: bool = False, underline: bool = False,
-            strike: bool = False) -> str:
-        return run_xml(text, bold, italic, underline, strike)
+            strike: bool = False, mark: str | None = None) -> str:
+        mark = mark or self.tracking
+        if mark is None or self.revisions is None:
+            return run_xml(text, bold, italic, underline, strike)
+        xml = run_xml(text, bold, italic, underline, strike)
+        if mark == "del":
+            xml = xml.replace("<w:t ", "<w:delText ").replace("</w:t>", "</w:delText>")
+        element = RUN_MARKS[mark]
+        return f"<{element} {self.revision_attributes()}>{xml}</{element}>"
+
+    def revision_attributes(self) -> str:
+        self.revision += 1
+        return (f'w:id="{self.revision}" w:author="{escape(self.revisions.author, quote=True)}" '
+                f'w:date="{self.revisions.date}"')
+
+    def moved(self, start: int, entry) -> None:
+        """A moved part between named range marks, so Word pairs where it went with where it was."""
+        if self.revisions is None:
+            return
+        kind = "moveFrom" if entry.change == "move-from" else "moveTo"
+        name = f"move{entry.move_id}"
+        self.revision += 1
+        ident = self.revision
+        self.out.insert(start, f'<w:{kind}RangeStart w:id="{ident}" w:name="{name}" '
+                               f'w:author="{escape(self.revisions.author, quote=True)}" w:date="{self.revisions.date}"/>')
+        self.out.append(f'<w:{kind}RangeEnd w:id="{ident}"/>')
 
     def link(self, text: str, href: str, bold: bool = False, italic: bool = False) -> str:
         rel = self.links.setdefault(href, f"rIdLink{len(self.links) + 1}")
@@ -107,6 +138,10 @@ class Body(Layout):
         if left or hanging:
             hang = f' w:hanging="{twips(hanging)}"' if hanging else ""
             props.append(f'<w:ind w:left="{twips(left)}"{hang}/>')
+        if role in CENTRED:
+            props.append('<w:jc w:val="center"/>')
+        if self.tracking and self.revisions is not None:  # the paragraph mark itself is inserted or deleted
+            props.append(f"<w:rPr><{RUN_MARKS[self.tracking]} {self.revision_attributes()}/></w:rPr>")
         xml = f"<w:p><w:pPr>{''.join(props)}</w:pPr>{content}</w:p>"
         if starts == "body":  # the cover is a section of its own, ended here: package() fills in its page setup
             self.cover = True
@@ -128,6 +163,8 @@ class Body(Layout):
             merge = "<w:vMerge/>" if covered else ('<w:vMerge w:val="restart"/>' if rows > 1 else "")
             xml.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{merge}</w:tcPr>{content}</w:tc>')
         repeat = "<w:tblHeader/>" if header else ""
+        if self.tracking and self.revisions is not None:
+            repeat += f"<{ROW_MARKS[self.tracking]} {self.revision_attributes()}/>"
         self.out.append(f"<w:tr><w:trPr><w:cantSplit/>{repeat}</w:trPr>{''.join(xml)}</w:tr>")
 
     def table_end(self) -> None:
@@ -190,10 +227,14 @@ def numbered_from_one(section: str) -> str:
 
 
 def package(body: Body, template: str, properties: bytes) -> bytes:
-    """A whole .docx: the reference document's parts, with this body and these properties."""
+    """A whole .docx: the reference document's parts, with this body and these properties; a body with
+    tracked changes also switches on track changes, so the reviewer's own edits are tracked too."""
     parts, section = reference_parts(template, os.path.getmtime(template))
-    if body.out and body.out[-1].endswith("</w:tbl>"):
-        body.out.append(body.paragraph("", "body"))  # Word expects a paragraph between a table and the section end
+    last = body.out[-1] if body.out else ""
+    if last.endswith("</w:tbl>") or (body.revisions is not None and "</w:rPr></w:pPr>" in last):
+        # Word expects a paragraph between a table and the section end, and never deletes the last one
+        body.tracking = None
+        body.out.append(body.paragraph("", "body"))
     content = "".join(body.out)
     if body.cover:
         content = content.replace(COVER_SECTION, cover_section(section))
@@ -206,16 +247,29 @@ def package(body: Body, template: str, properties: bytes) -> bytes:
     rels = rels.replace("</Relationships>", links + "</Relationships>")
     written = {"word/document.xml": xml.encode("utf-8"), "word/_rels/document.xml.rels": rels.encode("utf-8"),
                "docProps/core.xml": properties}
+    if body.revisions is not None and "word/settings.xml" in parts:
+        written["word/settings.xml"] = track_revisions(parts["word/settings.xml"].decode("utf-8")).encode("utf-8")
     if body.cover:  # 「共 Y 頁」 counts the body's section only
         written.update({name: unpacked(part).replace(b" NUMPAGES ", b" SECTIONPAGES ") for name, part in parts.items()
                         if re.fullmatch(r"word/footer\d*\.xml", name)})
     return zip_package([(name, written.get(name, part)) for name, part in parts.items()])
 
 
+def track_revisions(settings: str) -> str:
+    """settings.xml with <w:trackRevisions/> on (it follows w:zoom and the view settings in schema order)."""
+    if "<w:trackRevisions" in settings:
+        return settings
+    for before in ("<w:doNotTrackMoves", "<w:doNotTrackFormatting", "<w:documentProtection", "<w:autoFormatOverride",
+                   "<w:styleLockTheme", "<w:styleLockQFSet", "<w:defaultTabStop"):
+        if before in settings:
+            return settings.replace(before, "<w:trackRevisions/>" + before, 1)
+    return re.sub(r"(<w:settings\b[^>]*>)", r"\1<w:trackRevisions/>", settings, count=1)
+
+
 def render(doc: Document, template: str) -> bytes:
-    body = Body()
+    body = Body(doc.revisions)
     body.document(doc)
-    properties = core_properties(plain(doc.title), doc.agency, f"{doc.agency} {doc.year} 年度計畫",
+    properties = core_properties(plain(doc.title), doc.agency, doc.subject or f"{doc.agency} {doc.year} 年度計畫",
                                  f"{doc.agency}; {doc.year}")
     return package(body, template, properties)
 

@@ -2,7 +2,7 @@
 
 The page carries its own CSS (nothing is fetched), `lang="zh-Hant-TW"`, a skip link, a table of
 contents, real headings, and tables with captions and `th scope`. Plan text goes through
-pipeline.inline, which renders Markdown and sanitises it.
+pipeline.inline, which prints its runs (emphasis, links, tracked changes as <ins>/<del>), every character escaped.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from markupsafe import Markup
 from ..errors import BuildError
 from ..files import write_atomic
 from ..inline import plain, to_html
-from ..tree import Document, Entry, FormBlock, Paragraph, TableBlock, form_rows
+from ..tree import Document, Entry, form_rows, kind_of
 from . import TEMPLATES
 from .layout import hang_of
 
@@ -66,6 +66,7 @@ def environment(folders: list[str]) -> jinja2.Environment:
     env.filters.update(inline=lambda t: Markup(to_html(t or "")), plain=lambda t: plain(t or ""),
                        anchor=anchor, form_rows=form_rows, in_groups=in_groups, form_field=form_field,
                        hang=lambda label: f"{hang_of(label or ''):.2f}em")
+    env.tests["entry"] = lambda block: isinstance(block, Entry)
     return env
 
 
@@ -77,17 +78,14 @@ def in_groups(children: list):
     """Children in reading order, consecutive entries gathered into one list."""
     groups: list = []
     for block in children:
-        if isinstance(block, Entry):
+        kind = kind_of(block)
+        if kind == "entry":
             if groups and groups[-1][0] == "entries":
                 groups[-1][1].append(block)
             else:
                 groups.append(("entries", [block]))
-        elif isinstance(block, Paragraph):
-            groups.append(("paragraph", block))
-        elif isinstance(block, TableBlock):
-            groups.append(("table", block))
-        elif isinstance(block, FormBlock):
-            groups.append(("form", block))
+        else:
+            groups.append((kind, block))
     return groups
 
 

@@ -9,11 +9,12 @@ centred in the footer (a cover has a page style without one; the body after it s
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 from ..files import write_atomic
 from ..inline import plain
-from ..tree import Document
+from ..tree import Document, Revisions
 from .docx import EAST_ASIAN, LATIN, escape
 from .layout import TITLE_AFTER_PT, Layout, script_pieces
 
@@ -27,7 +28,13 @@ NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
       'xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:dc="http://purl.org/dc/elements/1.1/" '
       'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" office:version="1.3"')
 ROLES = {"title": "Title", "heading1": "Heading_20_1", "heading2": "Heading_20_2", "item": "Plan_20_Item",
-         "body": "Plan_20_Body", "table": "Plan_20_Table", "cover": "Plan_20_Cover", "note": "Plan_20_Note"}
+         "body": "Plan_20_Body", "table": "Plan_20_Table", "header": "Plan_20_Table_20_Heading",
+         "cover": "Plan_20_Cover", "note": "Plan_20_Note"}
+INSERTED = {"ins", "move-to"}
+BREAK_END = "\x00{}\x00"  # a change marked where the next paragraph starts (end:ID an insertion's end, at:ID a deletion)
+_BREAK_END = re.compile("\x00([^\x00]+)\x00")
+_MARK_AT = re.compile(r'<text:change(?:-end)? text:change-id="([^"]+)"/>')
+_PARAGRAPH_START = re.compile(r"<text:[ph]\b[^>]*>")
 OUTLINE = {"heading1": 1, "heading2": 2}
 FONT_FACES = (f'<office:font-face-decls><style:font-face style:name="{LATIN}" svg:font-family="&apos;{LATIN}&apos;" '
               'style:font-family-generic="roman" style:font-pitch="variable"/>'
@@ -66,6 +73,7 @@ STYLES_XML = (
     + _paragraph_style("Plan_20_Item", 16, 28) + _paragraph_style("Plan_20_Body", 16, 28)
     + _paragraph_style("Plan_20_Cover", 20, 40, bold=True, align="center")
     + _paragraph_style("Plan_20_Table", 12, 18) + _paragraph_style("Plan_20_Note", 12, 18)
+    + _paragraph_style("Plan_20_Table_20_Heading", 12, 18, bold=True, align="center")
     + _paragraph_style("Footer", 10, 12, align="center")
     + '</office:styles><office:automatic-styles><style:page-layout style:name="A4">'
     '<style:page-layout-properties fo:page-width="21cm" fo:page-height="29.7cm" style:print-orientation="portrait" '
@@ -92,11 +100,14 @@ MANIFEST = ('<?xml version="1.0" encoding="UTF-8"?>\n'
 class OdtBody(Layout):
     """ODF text for the body of one document, with the automatic styles its indents and tables need."""
 
-    def __init__(self):
+    def __init__(self, revisions: Revisions | None = None):
         super().__init__()
         self.auto: dict[tuple, tuple[str, str]] = {}   # (kind, properties) → (style name, its XML)
         self.tables = 0
         self.column_widths: list[float] = []
+        self.revisions = revisions
+        self.regions: list[str] = []  # text:changed-region elements, one per tracked run
+        self.in_table = False  # inside a table, changes are tracked on the text of its cells only
         self.first_row = True
 
     def style(self, key: tuple, make) -> str:
@@ -107,7 +118,7 @@ class OdtBody(Layout):
         return self.auto[key][0]
 
     def run(self, text: str, bold: bool = False, italic: bool = False, underline: bool = False,
-            strike: bool = False) -> str:
+            strike: bool = False, mark: str | None = None) -> str:
         flags = (bold, italic, underline, strike)
         out = []
         for piece, symbol in script_pieces(text):
@@ -120,7 +131,30 @@ class OdtBody(Layout):
                 out.append(body)
                 continue
             out.append(f'<text:span text:style-name="{name}">{body}</text:span>')
-        return "".join(out)
+        body = "".join(out)
+        if self.tracking not in (None, *INSERTED) and not self.in_table:
+            return body  # the whole paragraph is deleted: its runs go into its changed region as they are
+        mark = mark or self.tracking
+        if mark is None or self.revisions is None or not text:
+            return body
+        return self.tracked(body, mark in INSERTED)
+    def tracked(self, body: str, inserted: bool) -> str:
+        """A tracked run: inserted text between change marks, deleted text kept in its changed region."""
+        ident = f"ct{len(self.regions) + 1}"
+        info = (f"<office:change-info><dc:creator>{escape(self.revisions.author)}</dc:creator>"
+                f"<dc:date>{self.revisions.date.rstrip('Z')}</dc:date></office:change-info>")
+        if inserted:
+            self.regions.append(f'<text:changed-region xml:id="{ident}" text:id="{ident}"><text:insertion>{info}'
+                                "</text:insertion></text:changed-region>")
+            return f'<text:change-start text:change-id="{ident}"/>{body}<text:change-end text:change-id="{ident}"/>'
+        self.regions.append(f'<text:changed-region xml:id="{ident}" text:id="{ident}"><text:deletion>{info}'
+                            f"<text:p>{body}</text:p></text:deletion></text:changed-region>")
+        return f'<text:change text:change-id="{ident}"/>'
+
+    def tracked_changes(self) -> str:
+        if self.revisions is None:
+            return ""
+        return f'<text:tracked-changes text:track-changes="true">{"".join(self.regions)}</text:tracked-changes>'
 
     def link(self, text: str, href: str, bold: bool = False, italic: bool = False) -> str:
         return f'<text:a xlink:type="simple" xlink:href="{escape(href, quote=True)}">{self.run(text, bold, italic)}</text:a>'
@@ -146,11 +180,31 @@ class OdtBody(Layout):
         if props or tab or master:
             key = ("paragraph", parent, " ".join(props), tab, master)
             name = self.style(key, lambda n: _paragraph_auto_style(n, parent, " ".join(props), tab, master))
+        whole = self.tracking if self.revisions is not None and not self.in_table else None
         if role in OUTLINE:
-            return f'<text:h text:style-name="{name}" text:outline-level="{OUTLINE[role]}">{content}</text:h>'
-        return f'<text:p text:style-name="{name}">{content}</text:p>'
+            xml = f'<text:h text:style-name="{name}" text:outline-level="{OUTLINE[role]}">{content}</text:h>'
+        else:
+            xml = f'<text:p text:style-name="{name}">{content}</text:p>'
+        if whole in INSERTED:  # the text and the paragraph's end inserted: the insertion ends in the next paragraph
+            ident = self.region("insertion", "")
+            opened = xml.index(">") + 1
+            return (xml[:opened] + f'<text:change-start text:change-id="{ident}"/>' + xml[opened:]
+                    + BREAK_END.format(f"end:{ident}"))
+        if whole is not None:  # deleted: the paragraph lives in its changed region, marked where the next one starts
+            ident = self.region("deletion", xml + "<text:p/>")
+            return BREAK_END.format(f"at:{ident}")
+        return xml
+
+    def region(self, kind: str, content: str) -> str:
+        ident = f"ct{len(self.regions) + 1}"
+        info = (f"<office:change-info><dc:creator>{escape(self.revisions.author)}</dc:creator>"
+                f"<dc:date>{self.revisions.date.rstrip('Z')}</dc:date></office:change-info>")
+        self.regions.append(f'<text:changed-region xml:id="{ident}" text:id="{ident}"><text:{kind}>{info}{content}'
+                            f"</text:{kind}></text:changed-region>")
+        return ident
 
     def table_start(self, columns: list[str], widths: list[float]) -> None:
+        self.in_table = True
         self.tables += 1
         self.first_row = True
         self.column_widths = widths
@@ -174,6 +228,7 @@ class OdtBody(Layout):
         self.out.append(f"<table:table-header-rows>{row}</table:table-header-rows>" if header else row)
 
     def table_end(self) -> None:
+        self.in_table = False
         self.out.append("</table:table>")
 
     def automatic_styles(self) -> str:
@@ -244,20 +299,43 @@ def _column_style(name: str, width: float) -> str:
             f'<style:table-column-properties style:column-width="{width:.2f}pt"/></style:style>')
 
 
+def _end_breaks(text: str) -> str:
+    """Each inserted paragraph end, and each deleted paragraph, is marked where the next paragraph starts."""
+    placed: set[str] = set()
+    while True:
+        mark = _BREAK_END.search(text)
+        if mark is None:
+            return text
+        kind, ident = mark.group(1).split(":", 1)
+        end = f'<text:{"change-end" if kind == "end" else "change"} text:change-id="{ident}"/>'
+        text = text[:mark.start()] + text[mark.end():]
+        following = _PARAGRAPH_START.search(text, mark.start())
+        if following is None:
+            text += f'<text:p text:style-name="Plan_20_Body">{end}</text:p>'
+        else:  # after the paragraph marks already there, so that changes keep their order
+            at = following.end()
+            while (earlier := _MARK_AT.match(text, at)) is not None and earlier.group(1) in placed:
+                at = earlier.end()
+            text = text[:at] + end + text[at:]
+        placed.add(ident)
+
+
 def meta(doc: Document) -> str:
     fields = {"dc:title": plain(doc.title), "meta:initial-creator": doc.agency, "dc:creator": doc.agency,
-              "dc:subject": f"{doc.agency} {doc.year} 年度計畫", "meta:keyword": f"{doc.agency}; {doc.year}",
+              "dc:subject": doc.subject or f"{doc.agency} {doc.year} 年度計畫", "meta:keyword": f"{doc.agency}; {doc.year}",
               "dc:language": "zh-TW"}
     body = "".join(f"<{k}>{escape(v)}</{k}>" for k, v in fields.items())
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-meta {NS}><office:meta>{body}</office:meta></office:document-meta>'
 
 
 def render(doc: Document) -> bytes:
-    body = OdtBody()
+    body = OdtBody(doc.revisions)
     body.document(doc)
+    text = _end_breaks("".join(body.out))
     content = (f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content {NS}>{FONT_FACES}'
                f'<office:automatic-styles>{body.automatic_styles()}</office:automatic-styles>'
-               f'<office:body><office:text>{"".join(body.out)}</office:text></office:body></office:document-content>')
+               f'<office:body><office:text>{body.tracked_changes()}{text}</office:text></office:body>'
+               '</office:document-content>')
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(zipfile.ZipInfo("mimetype"), MIMETYPE, compress_type=zipfile.ZIP_STORED)
