@@ -248,7 +248,7 @@ def package(body: Body, template: str, properties: bytes) -> bytes:
     written = {"word/document.xml": xml.encode("utf-8"), "word/_rels/document.xml.rels": rels.encode("utf-8"),
                "docProps/core.xml": properties}
     if body.revisions is not None and "word/settings.xml" in parts:
-        written["word/settings.xml"] = track_revisions(parts["word/settings.xml"].decode("utf-8")).encode("utf-8")
+        written["word/settings.xml"] = track_revisions(unpacked(parts["word/settings.xml"]).decode("utf-8")).encode("utf-8")
     if body.cover:  # 「共 Y 頁」 counts the body's section only
         written.update({name: unpacked(part).replace(b" NUMPAGES ", b" SECTIONPAGES ") for name, part in parts.items()
                         if re.fullmatch(r"word/footer\d*\.xml", name)})
