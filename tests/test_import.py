@@ -171,7 +171,7 @@ def test_a_web_page_with_a_markdown_table(tmp_path):
 # ---- property: damaged text imports to a valid plan or fails with the project's own error ---------
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from damage import damaged  # noqa: E402
 
 from pipeline.errors import PlanError  # noqa: E402
 from pipeline.importer import read_text, recognise  # noqa: E402
@@ -179,33 +179,8 @@ from pipeline.importer import read_text, recognise  # noqa: E402
 SEED_TEXTS = [(FIXTURES / f"{a}-{y}.txt").read_text(encoding="utf-8") for a, y in SEEDS]
 
 
-@st.composite
-def damaged(draw):
-    lines = draw(st.sampled_from(SEED_TEXTS)).splitlines()
-    for _ in range(draw(st.integers(1, 6))):
-        if not lines:
-            break
-        i = draw(st.integers(0, len(lines) - 1))
-        action = draw(st.sampled_from(["delete", "duplicate", "split", "join", "insert", "swap"]))
-        if action == "delete":
-            del lines[i]
-        elif action == "duplicate":
-            lines.insert(i, lines[i])
-        elif action == "split" and lines[i]:
-            at = draw(st.integers(0, len(lines[i])))
-            lines[i:i + 1] = [lines[i][:at], lines[i][at:]]
-        elif action == "join" and i + 1 < len(lines):
-            lines[i:i + 2] = [lines[i] + lines[i + 1]]
-        elif action == "insert":
-            lines.insert(i, draw(st.text(st.sampled_from(list("壹貳一二（）()1.、：:□\t|#*-<>年月日分 0123456789A")), max_size=12)))
-        elif action == "swap":
-            j = draw(st.integers(0, len(lines) - 1))
-            lines[i], lines[j] = lines[j], lines[i]
-    return "\n".join(lines)
-
-
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(damaged())
+@given(damaged(SEED_TEXTS, "壹貳一二（）()1.、：:□\t|#*-<>年月日分 0123456789A"))
 def test_damaged_text_gives_a_valid_plan_or_a_clear_error(text):
     from pipeline.dump import to_yaml
 

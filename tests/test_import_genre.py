@@ -183,7 +183,7 @@ def test_what_is_not_a_plan_is_refused_with_a_reason(entry, tmp_path):
 # ---- property: damaged corpus texts import to a valid plan or fail with the project's own error -----
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from damage import damaged  # noqa: E402
 
 from pipeline.dump import to_yaml  # noqa: E402
 from pipeline.errors import PlanError  # noqa: E402
@@ -192,34 +192,8 @@ from pipeline.importer import read_text, recognise  # noqa: E402
 TEXTS = [(CORPUS / e["file"]).read_text(encoding="utf-8") for e in INDEX]
 
 
-@st.composite
-def damaged(draw):
-    lines = draw(st.sampled_from(TEXTS)).splitlines()
-    for _ in range(draw(st.integers(1, 6))):
-        if not lines:
-            break
-        i = draw(st.integers(0, len(lines) - 1))
-        action = draw(st.sampled_from(["delete", "duplicate", "split", "join", "insert", "swap"]))
-        if action == "delete":
-            del lines[i]
-        elif action == "duplicate":
-            lines.insert(i, lines[i])
-        elif action == "split" and lines[i]:
-            at = draw(st.integers(0, len(lines[i])))
-            lines[i:i + 1] = [lines[i][:at], lines[i][at:]]
-        elif action == "join" and i + 1 < len(lines):
-            lines[i:i + 2] = [lines[i] + " " + lines[i + 1]]
-        elif action == "insert":
-            lines.insert(i, draw(st.text(st.sampled_from(list("壹貳一二（）()1.、：:□•-|┌─┐│\t 年月日號字第A實施要項單位各組")),
-                                         max_size=14)))
-        elif action == "swap":
-            j = draw(st.integers(0, len(lines) - 1))
-            lines[i], lines[j] = lines[j], lines[i]
-    return "\n".join(lines)
-
-
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(damaged())
+@given(damaged(TEXTS, "壹貳一二（）()1.、：:□•-|┌─┐│\t 年月日號字第A實施要項單位各組", " ", 14))
 def test_damaged_corpus_text_gives_a_valid_plan_or_a_clear_error(text):
     try:
         plan = recognise(read_text(text), "damaged.txt", 100).plan

@@ -188,3 +188,14 @@ def test_a_page_that_is_only_a_table_extracted_one_cell_per_line():
         ["服務流程", "申辦案件處理時間", "檢討作業流程。", "縮短 10%。", "各組"],
         ["資訊公開", "網站資訊更新", "每月檢查網頁。", "正確率 100%。", "資訊室"]]
     assert plan.year == 113 and plan.agency == "某局"
+
+
+def test_a_period_outside_the_year_becomes_a_section_that_writes_as_yaml():
+    """The loader would refuse a period outside the plan's year: import keeps it as a section's text,
+    plain text the YAML writer can write (a damaged-text property case found it written as a tree run)."""
+    from pipeline.dump import to_yaml
+
+    plan = plan_of("某機關 103 年度提升服務品質執行計畫\n壹、計畫期程\n自民國 104 年 1 月 1 日至 104 年 12 月 31 日止，為期 1 年。\n"
+                   "貳、實施對象\n本所同仁。\n")
+    assert plan.period is None and any("104 年 1 月 1 日" in (s.text or "") for s in plan.sections)
+    load_plan("imported.yaml", to_yaml(plan).encode("utf-8"))

@@ -173,7 +173,7 @@ def settle(plan: Plan, result: Imported) -> None:
 
     for problem in check_plan(plan):
         if problem.field.startswith("period") and plan.period is not None:
-            plan.sections.insert(0, Section(title=plan.period.title or PARTS["period"], text=period_text(plan.period)))
+            plan.sections.insert(0, Section(title=plan.period.title or PARTS["period"], text=str(period_text(plan.period))))
             plan.period = None
             plan.order = [k for k in plan.order if k != "period"]
             if "sections" not in plan.order:
