@@ -12,6 +12,7 @@ from collections import Counter
 
 import yaml
 
+from .characters import INVISIBLE
 from .errors import Problem, Where
 from .model import Item, Plan, Section, Table
 
@@ -102,12 +103,6 @@ def every_string(obj, path: str = ""):
                         yield where, at, inner
                     elif hasattr(inner, "at"):
                         yield from every_string(inner, at)
-
-
-# Characters that change how text reads without being seen: bidi embeddings, overrides and
-# isolates, direction marks, zero-width spaces and joiners, word joiners, a BOM inside text, and
-# the line and paragraph separators.
-INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u2028\u2029]")
 
 
 def _invisible(plan: Plan) -> list[Problem]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .characters import UNPRINTABLE
+
 
 @dataclass(frozen=True, order=True)
 class Where:
@@ -36,21 +38,17 @@ class Problem:
         return printable(f"{self.where}: {field}: {tag}{self.message}")
 
 
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069"
-                          "\u2028\u2029\ufeff\ud800-\udfff]")
-
-
 def printable(text: str, keep_newlines: bool = False) -> str:
     """Text safe to print on a terminal: controls (ANSI escapes), bidi and zero-width characters shown as <U+XXXX>."""
     def shown(match: re.Match) -> str:
         ch = match.group(0)
         return ch if keep_newlines and ch in "\n\t" else f"<U+{ord(ch):04X}>"
-    return _UNPRINTABLE.sub(shown, text)
+    return UNPRINTABLE.sub(shown, text)
 
 
 def json_for_terminal(text: str) -> str:
     """JSON text with controls, bidi and zero-width characters written as \\uXXXX escapes: the same data, safe to show."""
-    return _UNPRINTABLE.sub(lambda m: "\n" if m.group(0) == "\n" else f"\\u{ord(m.group(0)):04x}", text)
+    return UNPRINTABLE.sub(lambda m: "\n" if m.group(0) == "\n" else f"\\u{ord(m.group(0)):04x}", text)
 
 
 QUOTE_LIMIT = 60

@@ -15,13 +15,11 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from .characters import UNCARRIABLE
 from .errors import PlanProblems, Problem, Where, quoted
 
 MAX_DEPTH = 64
 ALLOWED_CONTROLS = {"\t", "\n", "\r"}
-# What XML 1.0 (so DOCX and ODT) cannot carry, and what a terminal would obey: controls other than
-# tab and line breaks, C1 controls (U+0080–U+009F), surrogates, and the noncharacters U+FFFE and U+FFFF.
-UNCARRIABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0abtnvfre \"/\\N_LP])")
 _SIMPLE_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "n": "\n", "v": "\v", "f": "\f",
                    "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85",

@@ -60,6 +60,6 @@ def decode(path: str, data: bytes) -> str:
 
 def carriable(text: str) -> str:
     """Text without what no document can carry: form feeds and vertical tabs become line breaks, other controls go."""
-    from ..source import UNCARRIABLE
+    from ..characters import UNCARRIABLE
 
     return UNCARRIABLE.sub(lambda m: "\n" if m.group(0) in "\x0b\x0c" else "", text)
