@@ -275,14 +275,6 @@ def in_parallel(function, items: list, workers: int):
         pool.join()
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised as an interrupt so that the same cleanup runs as for Ctrl-C."""
-
-
-def raise_on_terminate(*_) -> None:
-    raise Terminated()
-
-
 def _worker_signals() -> None:
     """In a worker: Ctrl-C is the main process's to handle; SIGTERM unwinds (ending LibreOffice, removing temporaries)."""
     import gc

@@ -98,7 +98,7 @@ def guarded(command) -> int:
     import signal
     import threading
 
-    from .build import Terminated, raise_on_terminate
+    from .errors import Terminated, raise_on_terminate
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, raise_on_terminate)  # SIGTERM unwinds like Ctrl-C: workers and LibreOffice end

@@ -86,3 +86,11 @@ class BuildError(PlanError):
     """An output could not be written; the last good output is left in place."""
 
     exit_code = 1
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised as an interrupt so that the same cleanup runs as for Ctrl-C."""
+
+
+def raise_on_terminate(*_) -> None:
+    raise Terminated()

@@ -2,7 +2,6 @@
 Markdown, deep nesting. Every such plan renders in DOCX, ODT and HTML; a random year-over-year edit
 gives a tracked DOCX whose Accept All is the new plan and whose Reject All is the old one."""
 import copy
-import io
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st

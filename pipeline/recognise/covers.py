@@ -174,7 +174,7 @@ def _number(text: str) -> int:
 
 
 def _year_in(text: str) -> int:
-    match = re.search(rf"(?<![\d])(\d{{2,3}})\s*(?:[-~～至]\s*\d{{2,3}}\s*)?年(?!\s*\d{{1,2}}\s*月)", text)
+    match = re.search(r"(?<![\d])(\d{2,3})\s*(?:[-~～至]\s*\d{2,3}\s*)?年(?!\s*\d{1,2}\s*月)", text)
     if match:
         return int(match.group(1))
     match = re.search(rf"([{NUMERAL}]{{2,5}})\s*年度", text)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 from datetime import datetime, timezone
 
-from ..diff import Change, Review, Unit, cut
+from ..diff import Change, Review, Unit
 from ..inline import Run, Text
 from ..tree import Document, Entry, FormBlock, Paragraph, Revisions, TableBlock, TableCell
 

@@ -98,7 +98,7 @@ def convert_files(sources: list[str], outdir: str, instances: int = 1) -> dict[s
                 if os.path.exists(target) and os.path.getsize(target) > 0:
                     results[source] = target
                 elif late:
-                    results[source] = BuildError(f"LibreOffice 超過時限仍未完成 PDF，已停止。 (PDF conversion timed out)")
+                    results[source] = BuildError("LibreOffice 超過時限仍未完成 PDF，已停止。 (PDF conversion timed out)")
                 else:
                     results[source] = BuildError(f"LibreOffice 無法產生 PDF：{_last_error(process)} (PDF conversion failed)")
         return results
