@@ -318,19 +318,24 @@ def small_plans(root: Path, agencies=("alpha", "beta", "gamma")) -> Path:
     return root
 
 
+def break_writer_for(agency: str, writer, monkeypatch) -> None:
+    """The writer module's write() raises an unexpected error for one agency's plans only."""
+    real = writer.write
+
+    def failing(doc, path, options=None):
+        if options and options.get("agency") == agency:
+            raise RuntimeError("writer broke")
+        return real(doc, path, options)
+
+    monkeypatch.setattr(writer, "write", failing)
+
+
 def test_site_reports_an_unexpected_failure_and_publishes_the_rest(tmp_path, monkeypatch):
     from pipeline import site
     from pipeline.writers import odt
 
     plans = small_plans(tmp_path / "plans")
-    real = odt.write
-
-    def failing(doc, path, options=None):
-        if options and options.get("agency") == "beta":
-            raise RuntimeError("writer broke")
-        return real(doc, path, options)
-
-    monkeypatch.setattr(odt, "write", failing)
+    break_writer_for("beta", odt, monkeypatch)
     results = list(site.build_site(str(plans), str(tmp_path / "site"), "https://example.gov.tw/", False, 1))
     errors = {r.agency: r.error for r in results if r.error}
     assert list(errors) == ["beta"] and "RuntimeError" in errors["beta"] and "writer broke" in errors["beta"]
@@ -645,14 +650,7 @@ def test_build_keeps_going_past_an_unexpected_failure(tmp_path, monkeypatch):
     from pipeline.writers import html as html_writer
 
     plans = small_plans(tmp_path / "plans")
-    real = html_writer.write
-
-    def failing(doc, path, options=None):
-        if options and options.get("agency") == "beta":
-            raise RuntimeError("writer broke")
-        return real(doc, path, options)
-
-    monkeypatch.setattr(html_writer, "write", failing)
+    break_writer_for("beta", html_writer, monkeypatch)
     result = run("build", plans, "-o", tmp_path / "out", "--format", "html", "-j", "1")
     assert result.exit_code == 1 and "RuntimeError" in result.output and "Traceback" not in result.output
     assert (tmp_path / "out" / "alpha" / "103" / "plan.html").exists()
