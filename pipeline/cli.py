@@ -323,6 +323,8 @@ def site(out: str, plans_dir: str, base_url: str | None, fragment: bool, workers
         if result.error:
             click.echo(printable(result.error, keep_newlines=True), err=True)
             code = 1
+        elif result.withdrawn:
+            click.echo(f"已移除 removed {out}/{result.agency}/{result.year}/（計畫檔已不在 {plans_dir}/ 裡）", err=True)
         elif result.unchanged:
             click.echo(f"未變更 unchanged {out}/{result.agency}/{result.year}/", err=True)
         else:

@@ -14,7 +14,10 @@ Like `plan build`, the site is rebuilt only where something changed. Each plan's
 compares with, the program, the templates, --fragment, whether LibreOffice was there for the PDF)
 and what the index needs to list it. A page whose fingerprint matches and whose files are all there
 is left as it is, without reading the plan. The index and the site maps are written again whenever
-the list they show changes (a plan added, removed, renamed or rebuilt) or --base-url does.
+the list they show changes (a plan added, removed, renamed or rebuilt) or --base-url does. The page of
+a plan taken out of plans/ is taken out of the bundle, and a file a page no longer has (the review
+once its previous plan is gone, a PDF LibreOffice could not make) is removed; only files a .page.json
+records are ever removed.
 """
 from __future__ import annotations
 
@@ -56,6 +59,7 @@ class PageResult:
     notes: tuple[str, ...] = ()
     error: str | None = None
     unchanged: bool = False  # the page was current and left as it was
+    withdrawn: bool = False  # the plan is no longer under plans/: its page was taken out of the bundle
 
 
 def discover(plans_dir: str) -> list[tuple[str, int, str]]:
@@ -116,6 +120,9 @@ def templates_digest() -> str:
     return _templates[0]
 
 
+PAGE_FILES = ("index.html", "plan.docx", "plan.odt", "plan.pdf", "diff.html", "diff.docx", "fragment.html")
+
+
 def page_outputs(job: PageJob, pdf: bool) -> list[str]:
     names = ["index.html", "plan.docx", "plan.odt"] + (["plan.pdf"] if pdf else [])
     names += ["diff.html", "diff.docx"] if job.previous else []
@@ -139,11 +146,56 @@ def current_page(job: PageJob) -> PageResult | None:
 
 
 def _keep_stamp(job: PageJob, result: PageResult, pdf: bool) -> None:
+    """Record what the page was made from; files an earlier run made here and this one did not are removed."""
     folder = os.path.join(job.out, job.agency, str(job.year))
+    outputs = page_outputs(job, pdf)
+    _remove_files(folder, [name for name in _made_before(folder) if name not in outputs])
     kept = {"fingerprint": job.fingerprint, "agency_name": result.agency_name, "title": result.title,
             "review": result.review, "previous": result.previous, "notes": list(result.notes),
-            "outputs": page_outputs(job, pdf)}
+            "outputs": outputs}
     write_atomic(os.path.join(folder, PAGE_STAMP), json.dumps(kept, ensure_ascii=False).encode("utf-8"))
+
+
+def _made_before(folder: str) -> list[str]:
+    """The page files an earlier run recorded in this folder's .page.json (only names plan site writes)."""
+    try:
+        with open(os.path.join(folder, PAGE_STAMP), encoding="utf-8") as handle:
+            outputs = json.load(handle)["outputs"]
+        return [name for name in PAGE_FILES if name in outputs]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
+def _remove_files(folder: str, names: list[str]) -> None:
+    for name in names:
+        try:
+            os.remove(os.path.join(folder, name))
+        except FileNotFoundError:
+            pass
+
+
+def withdraw_pages(out: str, plans: set[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Take out of the bundle the pages of plans no longer under plans/, so the site stops publishing them.
+
+    Only a folder with plan site's own .page.json is touched, only the files it records are removed,
+    and a folder is removed only when that leaves it empty; a linked folder is never entered.
+    """
+    withdrawn = []
+    for stamp in sorted(Path(out).glob(f"*/*/{PAGE_STAMP}")):
+        folder = stamp.parent
+        agency, year = folder.parent.name, plan_year(folder.name)
+        if year is None or str(year) != folder.name or (agency, year) in plans:
+            continue
+        if folder.is_symlink() or folder.parent.is_symlink():
+            continue
+        _remove_files(str(folder), _made_before(str(folder)) + [PAGE_STAMP])
+        for empty in (folder, folder.parent):
+            try:
+                empty.rmdir()
+            except OSError:
+                break
+        withdrawn.append((agency, year))
+    return withdrawn
 
 
 def build_page(job: PageJob) -> PageResult:
@@ -235,7 +287,11 @@ def build_site(plans_dir: str, out: str, base_url: str | None, fragment: bool, w
     for result in in_parallel(build_page, pending, workers):
         results.append(result)
         yield result
-    write_index(out, [r for r in results if not r.error], base_url)
+    for agency, year in withdraw_pages(out, {(job.agency, job.year) for job in page_jobs}):
+        result = PageResult(agency, year, withdrawn=True)
+        results.append(result)
+        yield result
+    write_index(out, [r for r in results if not r.error and not r.withdrawn], base_url)
 
 
 def pdf_available() -> bool:

@@ -156,3 +156,42 @@ def test_incremental_site_is_the_same_as_a_fresh_one(plans, tmp_path):
             assert ours[name][1] == theirs[name][1], name
     kept = json.loads((incremental / "keelung-cec/105" / site.PAGE_STAMP).read_text(encoding="utf-8"))
     assert kept["title"] and kept["outputs"]
+
+
+def test_a_plan_taken_out_of_plans_is_taken_out_of_the_bundle(plans, tmp_path):
+    out = tmp_path / "site"
+    run_site(plans, out)
+    folder = out / "keelung-cec/105"
+    (folder / "notes-of-the-web-team.txt").write_text("kept", encoding="utf-8")  # not the site's to remove
+    (plans / "keelung-cec/105.yaml").unlink()
+    said = run_site(plans, out)
+    assert "已移除 removed" in said and "keelung-cec/105/" in said
+    assert sorted(p.name for p in folder.iterdir()) == ["notes-of-the-web-team.txt"]
+    assert "keelung-cec" not in (out / "index.html").read_text(encoding="utf-8")
+    (folder / "notes-of-the-web-team.txt").unlink()
+    run_site(plans, out)
+    assert (out / "keelung-cec").is_dir()  # nothing of the site's was left to remove: the folder is the team's
+    (plans / "fengshan-hr1/97.yaml").unlink()
+    run_site(plans, out)
+    assert not (out / "fengshan-hr1").exists()  # emptied by the removal: folder and agency folder go
+    assert (out / "kaohsiung-cec/103/index.html").exists() and (out / "kaohsiung-cec/104/diff.html").exists()
+
+
+def test_a_folder_the_site_did_not_make_is_left_alone(plans, tmp_path):
+    out = tmp_path / "site"
+    (out / "archive/99").mkdir(parents=True)
+    (out / "archive/99/index.html").write_text("an old page put here by hand", encoding="utf-8")
+    run_site(plans, out)
+    assert (out / "archive/99/index.html").read_text(encoding="utf-8") == "an old page put here by hand"
+
+
+def test_files_a_page_no_longer_has_are_removed(plans, tmp_path):
+    out = tmp_path / "site"
+    run_site(plans, out, "--fragment")
+    assert (out / "kaohsiung-cec/104/diff.html").exists() and (out / "kaohsiung-cec/104/fragment.html").exists()
+    (plans / "kaohsiung-cec/103.yaml").unlink()  # 104 has no earlier plan left to compare with
+    run_site(plans, out)
+    names = {p.name for p in (out / "kaohsiung-cec/104").iterdir()}
+    assert "diff.html" not in names and "diff.docx" not in names and "fragment.html" not in names
+    assert {"index.html", "plan.docx", "plan.odt"} <= names
+    assert 'href="diff.html"' not in (out / "kaohsiung-cec/104/index.html").read_text(encoding="utf-8")
