@@ -7,7 +7,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 
 from .errors import BuildError
 
@@ -34,7 +33,7 @@ def write_atomic(path: str, data: bytes) -> None:
     temporary = None
     try:
         os.makedirs(folder, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=os.path.basename(path), dir=folder)
+        handle, temporary = _new_temporary(folder, os.path.basename(path))
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         os.chmod(temporary, 0o644)
@@ -49,6 +48,18 @@ def write_atomic(path: str, data: bytes) -> None:
         if isinstance(exc, OSError):
             raise BuildError(fault_message(exc, path)) from None
         raise
+
+
+def _new_temporary(folder: str, name: str) -> tuple[int, str]:
+    """A new file beside the target, opened for writing, that no other process can have opened:
+    created exclusively under a random name (as tempfile.mkstemp does, without loading its module)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    while True:
+        temporary = os.path.join(folder, f".tmp-{os.urandom(6).hex()}{name}")
+        try:
+            return os.open(temporary, flags, 0o600), temporary
+        except FileExistsError:
+            continue
 
 
 def refuse_special(path: str) -> None:

@@ -1,7 +1,6 @@
 """ROC (民國) dates as officers write them: 103-01-01, 103/1/1, 103.1.1, 103年1月1日, 中華民國103年1月1日."""
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 
@@ -36,8 +35,16 @@ class RocDate:
         return f"{self.year}-{self.month:02d}-{self.day:02d}"
 
     def shifted(self, years: int) -> "RocDate":
-        day = min(self.day, calendar.monthrange(self.year + years + ROC_OFFSET, self.month)[1])
+        day = min(self.day, days_in_month(self.year + years, self.month))
         return RocDate(self.year + years, self.month, day)
+
+
+def days_in_month(roc_year: int, month: int) -> int:
+    """The days of a month of an ROC year (民國 year + 1911 is the Gregorian year, leap years and all)."""
+    if month == 2:
+        year = roc_year + ROC_OFFSET
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 class DateFormatError(ValueError):
@@ -59,7 +66,7 @@ def parse_roc_date(text: str) -> RocDate:
         raise DateFormatError(f"{quoted(text)}的民國年必須大於 0")
     if not 1 <= month <= 12:
         raise DateFormatError(f"{quoted(text)}的月份 {month} 不存在（只有 1 到 12 月）")
-    last = calendar.monthrange(year + ROC_OFFSET, month)[1]
+    last = days_in_month(year, month)
     if not 1 <= day <= last:
         raise DateFormatError(
             f"{quoted(text)}不存在：民國 {year} 年 {month} 月只有 {last} 天")

@@ -7,7 +7,6 @@ unknown keys answered with the nearest known one), and to write the JSON Schema 
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 import types
 import typing
@@ -183,6 +182,8 @@ class Converter:
         known = list(fields)
         suggestion = self.synonyms.get(key) if self.synonyms.get(key) in fields else None
         if suggestion is None:
+            import difflib  # only when a key is unknown
+
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
             suggestion = close[0] if close else None
         hint = f"是不是要寫「{suggestion}」？" if suggestion else f"可用的欄位有：{', '.join(known)}。"

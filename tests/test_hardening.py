@@ -388,20 +388,20 @@ def test_output_naming_a_file_where_a_folder_is_needed(tmp_path):
 
 
 def test_disk_full_is_a_message_and_keeps_the_last_good_output(tmp_path, monkeypatch):
-    import tempfile
+    from pipeline import files
 
     plan = small_plans(tmp_path / "plans", ("alpha",)) / "alpha" / "103.yaml"
     out = tmp_path / "out"
     assert run("build", plan, "-o", out, "--format", "html").exit_code == 0
     good = (out / "plan.html").read_bytes()
-    real_mkstemp = tempfile.mkstemp
+    real_temporary = files._new_temporary
 
-    def on_a_full_disk(*args, **kwargs):  # the temporary file lives on a device that is full
-        handle, name = real_mkstemp(*args, **kwargs)
+    def on_a_full_disk(folder, name):  # the temporary file lives on a device that is full
+        handle, temporary = real_temporary(folder, name)
         os.close(handle)
-        return os.open("/dev/full", os.O_WRONLY), name
+        return os.open("/dev/full", os.O_WRONLY), temporary
 
-    monkeypatch.setattr(tempfile, "mkstemp", on_a_full_disk)
+    monkeypatch.setattr(files, "_new_temporary", on_a_full_disk)
     result = run("build", plan, "-o", out, "--format", "html", "--force")
     assert result.exit_code == 1 and "磁碟已滿" in result.output and str(out / "plan.html") in result.output
     assert "Traceback" not in result.output
@@ -410,14 +410,15 @@ def test_disk_full_is_a_message_and_keeps_the_last_good_output(tmp_path, monkeyp
 
 def test_read_only_folder_is_a_message(tmp_path, monkeypatch):
     import errno
-    import tempfile
+
+    from pipeline import files
 
     plan = small_plans(tmp_path / "plans", ("alpha",)) / "alpha" / "103.yaml"
 
-    def read_only(*args, dir=None, **kwargs):
-        raise OSError(errno.EROFS, os.strerror(errno.EROFS), dir)
+    def read_only(folder, name):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), folder)
 
-    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    monkeypatch.setattr(files, "_new_temporary", read_only)
     result = run("schema", "-o", tmp_path / "ro" / "schema.json")
     assert result.exit_code == 1 and "唯讀" in result.output and str(tmp_path / "ro") in result.output
     result = run("build", plan, "-o", tmp_path / "ro", "--format", "docx")
