@@ -16,6 +16,7 @@ edited items keep their place), so that inserting or deleting a sibling moves no
 """
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 import unicodedata
@@ -39,19 +40,36 @@ class Unit:
     note: str | None = None
     entry: Entry | None = field(default=None, repr=False)  # the tree node it stands for (entries only)
     row: tuple | None = field(default=None, repr=False)    # (table, row number) for a table row
-    key: str = field(default="", repr=False)  # the text as a reader sees it: what alignment compares
-
-    def __post_init__(self):
-        self.key = reading_key(self.text)
+    key: str = field(default="", repr=False)  # the text as a reader sees it: what alignment compares (units_of sets it)
 
 
 _SPACES = re.compile(r"\s+")
+_WIDE = re.compile("[\u3000\uff01-\uff5e]")  # the ideographic space and full-width ASCII: NFKC narrows them one for one
+_APART = "\0"  # joins texts normalised together: NFKC changes no character next to it, and it is no space
 
 
 def reading_key(text: str) -> str:
     """Text with what a reader does not see as a change folded away: spaces and line breaks, and the
-    full- or half-width form of the same punctuation, letter or digit (，/, （）/() ：/: １/1)."""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
+    full- or half-width form of the same punctuation, letter or digit (，/, （）/() ：/: １/1).
+
+    The full-width forms Chinese text is full of are narrowed first, as NFKC would: what is left is
+    then usually normalised already, which NFKC finds in one quick pass instead of rebuilding the text.
+    """
+    return _SPACES.sub("", unicodedata.normalize("NFKC", _narrowed(text)))
+
+
+def _narrowed(text: str) -> str:
+    for wide in set(_WIDE.findall(text)):  # a handful of distinct forms, each replaced everywhere at once
+        text = text.replace(wide, " " if wide == "\u3000" else chr(ord(wide) - 0xFEE0))
+    return text
+
+
+def reading_keys(texts: list[str]) -> list[str]:
+    """reading_key of each text, all of them normalised in one pass over the texts joined."""
+    whole = _APART.join(texts)
+    if not texts or whole.count(_APART) != len(texts) - 1:  # a text holds the joining character itself
+        return [reading_key(text) for text in texts]
+    return reading_key(whole).split(_APART)
 
 
 @dataclass
@@ -229,6 +247,8 @@ def units_of(doc: Document) -> list[Unit]:
     flat.add("標題", Text.join("\n", doc.title_lines + doc.cover), None, "title")
     flat.add("年度", Text(f"{doc.year} 年度"), None, "year")
     flat.walk_document(doc, None, "")
+    for unit, key in zip(flat.units, reading_keys([unit.text for unit in flat.units])):
+        unit.key = key
     return flat.units
 
 
@@ -250,27 +270,65 @@ def _pairs(text: str) -> set[str]:
 
 
 class _SharedGrams:
-    """Old units indexed by their character pairs (bigrams), to find the few a new unit could resemble.
+    """Old units found by their character pairs (bigrams), to find the few a new unit could resemble.
 
     A similar text (ratio ≥ 0.5) shares most of its character pairs, rare ones included; counting
     shared pairs that are not common everywhere costs about the length of the text, so aligning two
     unrelated plans grows close to linearly instead of comparing every unit with every other.
+
+    Most reviews ask for a handful of pairs (the few units edited), so the old keys are kept as one
+    string and the units holding a pair are found by searching it the first time the pair is asked
+    for; once SEARCHES pairs were searched, every pair of every unit is indexed instead.
     """
 
+    SEARCHES = 64  # a search reads every old character once, in C; indexing all pairs costs about 200 searches
+
     def __init__(self, units: list[Unit]):
-        self.postings: dict[str, list[int]] = {}
+        self.units = units
+        self.whole = _APART.join(unit.key for unit in units)
+        self.starts = [0]
         for unit in units:
-            for pair in _pairs(unit.key):
-                self.postings.setdefault(pair, []).append(unit.index)
+            self.starts.append(self.starts[-1] + len(unit.key) + 1)
+        self.indexed = self.whole.count(_APART) != len(units) - 1  # a key holds the joining character: index now
+        self.postings: dict[str, list[int]] = {}  # each pair asked for (all of them once indexed) → its units
+        for unit in units:
+            if len(unit.key) < 2 or self.indexed:
+                for pair in _pairs(unit.key):
+                    self.postings.setdefault(pair, []).append(unit.index)
+        self.searched = 0
+
+    def holding(self, pair: str) -> list[int]:
+        """The old units whose key holds the pair, in order."""
+        if self.indexed or len(pair) < 2 or _APART in pair:
+            return self.postings.get(pair, [])
+        if pair not in self.postings:
+            self.searched += 1
+            if self.searched > self.SEARCHES:
+                self.postings, self.indexed = {}, True
+                for unit in self.units:
+                    for each in _pairs(unit.key):
+                        self.postings.setdefault(each, []).append(unit.index)
+                return self.postings.get(pair, [])
+            self.postings[pair] = self._search(pair)
+        return self.postings[pair]
+
+    def _search(self, pair: str) -> list[int]:
+        found = []
+        at = self.whole.find(pair)
+        while at >= 0:
+            unit = bisect.bisect_right(self.starts, at) - 1
+            found.append(unit)
+            at = self.whole.find(pair, self.starts[unit + 1])
+        return found
 
     def likeliest(self, text: str, allowed: set[int] | None, taken: set[int]) -> list[int]:
         from collections import Counter
 
-        pairs = sorted((p for p in _pairs(text) if p in self.postings), key=lambda p: len(self.postings[p]))
-        telling = [p for p in pairs if len(self.postings[p]) <= COMMON_PAIR] or pairs[:2]
+        pairs = sorted((p for p in _pairs(text) if self.holding(p)), key=lambda p: len(self.holding(p)))
+        telling = [p for p in pairs if len(self.holding(p)) <= COMMON_PAIR] or pairs[:2]
         counts: Counter = Counter()
         for pair in telling:
-            counts.update(self.postings[pair])
+            counts.update(self.holding(pair))
         ranked = (o for o, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])))
         chosen = [o for o in ranked if o not in taken and (allowed is None or o in allowed)]
         return sorted(chosen[:CANDIDATES])
@@ -388,9 +446,7 @@ def compare(old_doc: Document, new_doc: Document, old_name: str = "", new_name: 
     out_of_order = _out_of_order(new, old, match)
     changes: list[Change] = []
 
-    def anchor(old_index: int) -> int:
-        """The new unit after which an old unit stood: the nearest earlier old unit still present."""
-        return max((matched_old[o] for o in range(old_index) if o in matched_old), default=-1)
+    anchor = _anchors(len(old), matched_old).__getitem__
 
     for unit in new:
         if unit.index not in match:
@@ -427,6 +483,16 @@ def compare(old_doc: Document, new_doc: Document, old_name: str = "", new_name: 
                               (where, 1 + unit.index), old_unit=unit, old_anchor=where))
     changes.sort(key=lambda c: c.order)
     return Review(old_name, new_name, old_doc.title, new_doc.title, changes, new_doc, old_doc, old, new, match)
+
+
+def _anchors(count: int, matched_old: dict[int, int]) -> list[int]:
+    """For each old unit, the new unit after which it stood: the latest place, among the new units,
+    of the old units before it that are still present (-1: none)."""
+    anchors, latest = [], -1
+    for o in range(count):
+        anchors.append(latest)
+        latest = max(latest, matched_old.get(o, -1))
+    return anchors
 
 
 def _subtree_text(units: list[Unit], top: Unit) -> str:

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import NamedTuple
 
 _MARKUP = re.compile(r"[*_`\[\]<>&\\]")
 URL_SCHEMES = {"http", "https", "mailto"}
 MARKS = ("ins", "del", "move-from", "move-to")  # a tracked insertion, deletion, or the two ends of a move
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(NamedTuple):
+    """A piece of text and how it is shown (a tuple: made by the thousand while a tree is built)."""
+
     text: str
     bold: bool = False
     italic: bool = False
@@ -31,7 +32,7 @@ class Run:
     mark: str | None = None  # one of MARKS: a tracked change, accepted or rejected by the reviewer
 
     def styled(self, **changes) -> "Run":
-        return replace(self, **changes)
+        return self._replace(**changes)
 
 
 class Text(str):
@@ -40,12 +41,12 @@ class Text(str):
     runs: tuple[Run, ...]
 
     def __new__(cls, runs=()):
+        if isinstance(runs, Text):
+            return _text(cls, runs.runs, runs)
         if isinstance(runs, str):
-            runs = runs.runs if isinstance(runs, Text) else (Run(runs),)
+            return _text(cls, (Run(runs),) if runs else (), runs)
         runs = tuple(r for r in runs if r.text)
-        self = super().__new__(cls, "".join(r.text for r in runs))
-        self.runs = runs
-        return self
+        return _text(cls, runs, "".join(r.text for r in runs))
 
     def __reduce__(self):
         return (Text, (self.runs,))
@@ -53,12 +54,12 @@ class Text(str):
     def __add__(self, other):
         if not isinstance(other, str):
             return NotImplemented
-        return Text(self.runs + Text(other).runs)
+        return _text(Text, self.runs + Text(other).runs, str.__add__(self, other))
 
     def __radd__(self, other):
         if not isinstance(other, str):
             return NotImplemented
-        return Text(Text(other).runs + self.runs)
+        return _text(Text, Text(other).runs + self.runs, str.__add__(other, self))
 
     def slice(self, start: int, end: int) -> "Text":
         """The runs between two offsets of the plain text, cut where needed."""
@@ -66,7 +67,7 @@ class Text(str):
         for run in self.runs:
             low, high = max(start, position), min(end, position + len(run.text))
             if low < high:
-                out.append(replace(run, text=run.text[low - position:high - position]))
+                out.append(run._replace(text=run.text[low - position:high - position]))
             position += len(run.text)
         return Text(out)
 
@@ -80,12 +81,21 @@ class Text(str):
 
     @staticmethod
     def join(separator: str, parts) -> "Text":
+        texts = [p if isinstance(p, Text) else Text(p) for p in parts if p is not None]
+        between = (Run(separator),) if separator else ()
         runs: list[Run] = []
-        for index, part in enumerate(p for p in parts if p is not None):
-            if index and separator:
-                runs.append(Run(separator))
-            runs += Text(part).runs
-        return Text(runs)
+        for index, part in enumerate(texts):
+            if index:
+                runs += between
+            runs += part.runs
+        return _text(Text, tuple(runs), separator.join(texts))
+
+
+def _text(cls, runs: tuple, plain: str) -> Text:
+    """A Text from runs already without empty ones, and their plain text already joined."""
+    self = str.__new__(cls, plain)
+    self.runs = runs
+    return self
 
 
 @lru_cache(maxsize=1)
@@ -104,7 +114,7 @@ def parse(text: str | None) -> Text | None:
     if text is None or isinstance(text, Text):
         return text
     if not needs_parsing(text):
-        return Text((Run(text),))
+        return Text(text)
     runs: list[Run] = []
     bold = italic = False
     href = None
@@ -136,7 +146,7 @@ def verbatim(text: str | None) -> Text | None:
     """Text printed exactly as written (preformatted blocks, numbers, codes): no Markdown."""
     if text is None or isinstance(text, Text):
         return text
-    return Text((Run(text),))
+    return Text(text)
 
 
 def runs_of(text: str | None) -> tuple[Run, ...]:
