@@ -17,7 +17,6 @@ edited items keep their place), so that inserting or deleting a sibling moves no
 from __future__ import annotations
 
 import bisect
-import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -255,7 +254,9 @@ def units_of(doc: Document) -> list[Unit]:
 # ---- alignment -----------------------------------------------------------------------------------
 
 def similarity(a: str, b: str) -> float:
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    from difflib import SequenceMatcher  # only for units that were edited: most reviews need it a few times
+
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
     if matcher.real_quick_ratio() < SIMILAR_UNDER_PARENT or matcher.quick_ratio() < SIMILAR_UNDER_PARENT:
         return 0.0
     return matcher.ratio()

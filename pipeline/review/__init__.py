@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 
 from ..diff import Review
-from ..files import write_atomic
 
 # docx/odt/pdf: the 修正對照表; tracked*: the new plan with tracked changes (tracked = DOCX)
 FORMATS = ("text", "html", "docx", "json", "odt", "pdf", "tracked", "tracked-odt", "tracked-html", "tracked-pdf")
@@ -24,6 +23,8 @@ def to_json(review: Review) -> str:
 
 
 def write(review: Review, fmt: str, path: str, options: dict | None = None) -> None:
+    from ..files import write_atomic  # not needed when the review goes to the terminal
+
     options = options or {}
     if fmt == "json":
         write_atomic(path, to_json(review).encode("utf-8"))
