@@ -36,9 +36,11 @@ class Run(NamedTuple):
 
 
 class Text(str):
-    """Plain text (the str value) carrying its runs; joining and slicing keep the runs."""
+    """Plain text (the str value) carrying its runs; joining and slicing keep the runs.
 
-    runs: tuple[Run, ...]
+    A Text joined from others (Text.join, +) keeps its parts and makes its runs the first time they
+    are asked for: many joined texts (the review's units, outline lines) are only ever read as plain text.
+    """
 
     def __new__(cls, runs=()):
         if isinstance(runs, Text):
@@ -48,18 +50,27 @@ class Text(str):
         runs = tuple(r for r in runs if r.text)
         return _text(cls, runs, "".join(r.text for r in runs))
 
+    @property
+    def runs(self) -> tuple[Run, ...]:
+        made = self.__dict__
+        runs = made.get("_runs")
+        if runs is None:
+            separator, parts = made.pop("_parts")
+            runs = made["_runs"] = _joined_runs(separator, parts)
+        return runs
+
     def __reduce__(self):
         return (Text, (self.runs,))
 
     def __add__(self, other):
         if not isinstance(other, str):
             return NotImplemented
-        return _text(Text, self.runs + Text(other).runs, str.__add__(self, other))
+        return _joined("", [self, other])
 
     def __radd__(self, other):
         if not isinstance(other, str):
             return NotImplemented
-        return _text(Text, Text(other).runs + self.runs, str.__add__(other, self))
+        return _joined("", [other, self])
 
     def slice(self, start: int, end: int) -> "Text":
         """The runs between two offsets of the plain text, cut where needed."""
@@ -81,21 +92,31 @@ class Text(str):
 
     @staticmethod
     def join(separator: str, parts) -> "Text":
-        texts = [p if isinstance(p, Text) else Text(p) for p in parts if p is not None]
-        between = (Run(separator),) if separator else ()
-        runs: list[Run] = []
-        for index, part in enumerate(texts):
-            if index:
-                runs += between
-            runs += part.runs
-        return _text(Text, tuple(runs), separator.join(texts))
+        return _joined(separator, [p if isinstance(p, str) else Text(p) for p in parts if p is not None])
 
 
 def _text(cls, runs: tuple, plain: str) -> Text:
     """A Text from runs already without empty ones, and their plain text already joined."""
     self = str.__new__(cls, plain)
-    self.runs = runs
+    self._runs = runs
     return self
+
+
+def _joined(separator: str, parts: list[str]) -> Text:
+    """Texts and strings joined: the plain text now, the runs when first asked for."""
+    self = str.__new__(Text, separator.join(parts))
+    self._parts = (separator, parts)
+    return self
+
+
+def _joined_runs(separator: str, parts: list[str]) -> tuple[Run, ...]:
+    between = (Run(separator),) if separator else ()
+    runs: list[Run] = []
+    for index, part in enumerate(parts):
+        if index:
+            runs += between
+        runs += part.runs if isinstance(part, Text) else (Run(part),) if part else ()
+    return tuple(runs)
 
 
 @lru_cache(maxsize=1)
