@@ -250,7 +250,9 @@ def diff(old: str, new: str, formats: str, out: str | None, exit_code: bool, fol
 def _collector_off():
     """Reading two plans makes hundreds of thousands of objects that refer to one another only as a
     tree, so the cycle collector finds nothing while the objects it scans again and again pile up:
-    off while the plans are read and compared (as in a single build), on again afterwards."""
+    off while the plans are read and compared (as in a single build), on again afterwards. What was
+    made meanwhile is frozen first, or the collector's next run, and the one at exit, would scan it
+    all once more, again for nothing."""
     import gc
 
     was_on = gc.isenabled()
@@ -258,6 +260,7 @@ def _collector_off():
     try:
         yield
     finally:
+        gc.freeze()
         if was_on:
             gc.enable()
 
