@@ -211,7 +211,7 @@ def make_plan(agency: str, year: str, out: str) -> None:
               help="修正對照表把只更新年度的各點併成一列。 One row for all year-only changes in the 修正對照表.")
 def diff(old: str, new: str, formats: str, out: str | None, exit_code: bool, fold_years: bool) -> None:
     """比較兩份計畫（通常是去年與今年）：新增、刪除、修改、移動與年度更新。"""
-    from .review import FORMATS, to_json
+    from .review import FORMATS, for_terminal
     from .review import write as write_review
 
     chosen = _formats(formats, FORMATS)
@@ -230,14 +230,7 @@ def diff(old: str, new: str, formats: str, out: str | None, exit_code: bool, fol
             _write_to_stdout(lambda target: write(review, fmt, target), fmt)
             continue
         if out in (None, STDIN) and fmt in ("text", "json"):
-            if fmt == "text":
-                from .review.text import render
-
-                click.echo(render(review, colour=sys.stdout.isatty()), nl=False)
-            else:
-                from .errors import json_for_terminal
-
-                click.echo(json_for_terminal(to_json(review)), nl=False)
+            click.echo(for_terminal(review, fmt, sys.stdout.isatty()), nl=False)
             continue
         target = _target(out, fmt, len(chosen) > 1)
         write(review, fmt, target)

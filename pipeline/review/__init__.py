@@ -22,6 +22,17 @@ def to_json(review: Review) -> str:
     return json.dumps(review.as_json(), ensure_ascii=False, indent=2) + "\n"
 
 
+def for_terminal(review: Review, fmt: str, colour: bool) -> str:
+    """The review as `plan diff` prints it: text (coloured on a terminal) or JSON with unprintable characters escaped."""
+    if fmt == "text":
+        from .text import render
+
+        return render(review, colour=colour)
+    from ..errors import json_for_terminal
+
+    return json_for_terminal(to_json(review))
+
+
 def write(review: Review, fmt: str, path: str, options: dict | None = None) -> None:
     from ..files import write_atomic  # not needed when the review goes to the terminal
 
