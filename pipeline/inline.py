@@ -9,7 +9,6 @@ http, https and mailto links are kept, so a writer can print runs as they are.
 """
 from __future__ import annotations
 
-import html
 import re
 from functools import lru_cache
 from typing import NamedTuple
@@ -192,6 +191,8 @@ def plain(text: str | None) -> str:
 def to_html(text: str | None) -> str:
     """HTML for one paragraph of text (no enclosing <p>): runs as <strong>, <em>, <code>, <a>, <u>, <s>,
     tracked changes as <ins>/<del> named for screen readers. Every character of text is escaped."""
+    import html  # only the writers of web pages need it, not the review on a terminal
+
     out = []
     for run in runs_of(text if isinstance(text, Text) else parse(text)):
         piece = html.escape(run.text, quote=False).replace("\n", "<br>")
