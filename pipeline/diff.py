@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections import deque
 from dataclasses import dataclass, field
 
 from .inline import Text
@@ -339,9 +340,6 @@ def align(old: list[Unit], new: list[Unit]) -> dict[int, int]:
     """new unit index → old unit index, for every pair judged the same unit."""
     match: dict[int, int] = {}
     taken: set[int] = set()
-    old_by_text: dict[str, list[int]] = {}
-    for unit in old:
-        old_by_text.setdefault(unit.key, []).append(unit.index)
 
     def old_parent_of(unit: Unit) -> int | None:
         return None if unit.parent is None else match.get(unit.parent, -1)
@@ -350,16 +348,20 @@ def align(old: list[Unit], new: list[Unit]) -> dict[int, int]:
         match[n] = o
         taken.add(o)
 
-    # 1. identical text under the same parent; 2. identical text anywhere.
+    # 1. identical text under the same parent; 2. identical text anywhere. Each takes the first old
+    # unit in reading order still free; the ones taken are dropped from the front of their queue once.
     for same_parent in (True, False):
+        queues: dict[tuple, deque[int]] = {}
+        for unit in old:
+            queues.setdefault((unit.key, unit.kind, unit.parent if same_parent else 0), deque()).append(unit.index)
         for unit in new:
             if unit.index in match:
                 continue
-            for o in old_by_text.get(unit.key, ()):
-                if o not in taken and old[o].kind == unit.kind and (
-                        not same_parent or old[o].parent == old_parent_of(unit)):
-                    take(unit.index, o)
-                    break
+            queue = queues.get((unit.key, unit.kind, old_parent_of(unit) if same_parent else 0))
+            while queue and queue[0] in taken:
+                queue.popleft()
+            if queue:
+                take(unit.index, queue.popleft())
     # 3. similar text under the same parent; 4. similar text anywhere.
     children: dict[int | None, list[int]] = {}
     for unit in old:
