@@ -402,22 +402,35 @@ def _out_of_order(new: list[Unit], old: list[Unit], match: dict[int, int]) -> se
     for members in groups.values():
         # Among equally short explanations, call the unchanged items the moved ones, so that an
         # edited item keeps its place and is reported as modified.
-        weights = [1.0 if new[n].key == old[match[n]].key else 1.001 for n in members]
+        weights = [1000 if new[n].key == old[match[n]].key else 1001 for n in members]  # whole numbers: exact sums
         keep = _heaviest_increasing([match[n] for n in members], weights)
         moved.update(n for position, n in enumerate(members) if position not in keep)
     return moved
 
 
-def _heaviest_increasing(values: list[int], weights: list[float]) -> set[int]:
-    """Positions of the increasing subsequence of greatest total weight (O(n²); sibling lists are short)."""
+def _heaviest_increasing(values: list[int], weights: list[int]) -> set[int]:
+    """Positions of the increasing subsequence of greatest total weight (values are distinct).
+
+    Each position extends the earliest of its best predecessors (smaller value, earlier place) and the
+    earliest of the best ends is kept. The best predecessor is found in a Fenwick tree of running
+    maxima over the values' ranks, so a long list of siblings costs n log n, not n².
+    """
     if all(b > a for a, b in zip(values, values[1:])):
         return set(range(len(values)))
-    best = list(weights)
-    previous = [-1] * len(values)
-    for i in range(len(values)):
-        for j in range(i):
-            if values[j] < values[i] and best[j] + weights[i] > best[i]:
-                best[i], previous[i] = best[j] + weights[i], j
+    rank = {value: r for r, value in enumerate(sorted(values), start=1)}
+    tree = [(0, 0)] * (len(values) + 1)  # (best total, -position) of the best end among a range of ranks
+    best, previous = [0] * len(values), [-1] * len(values)
+    for i, value in enumerate(values):
+        top = (0, 1)  # no predecessor
+        r = rank[value] - 1
+        while r > 0:  # the best end among smaller values
+            top = max(top, tree[r])
+            r &= r - 1
+        best[i], previous[i] = (top[0] + weights[i], -top[1]) if top[0] else (weights[i], -1)
+        r = rank[value]
+        while r < len(tree):
+            tree[r] = max(tree[r], (best[i], -i))
+            r += r & -r
     position = max(range(len(values)), key=best.__getitem__, default=-1)
     keep = set()
     while position >= 0:
