@@ -91,7 +91,10 @@ class Text(str):
 
     @staticmethod
     def join(separator: str, parts) -> "Text":
-        return _joined(separator, [p if isinstance(p, str) else Text(p) for p in parts if p is not None])
+        parts = [p if isinstance(p, str) else Text(p) for p in parts if p is not None]
+        if len(parts) == 1 and isinstance(parts[0], Text):
+            return parts[0]  # a Text never changes: one part is the joined text itself
+        return _joined(separator, parts) if parts else NOTHING
 
 
 def _text(cls, runs: tuple, plain: str) -> Text:
@@ -99,6 +102,9 @@ def _text(cls, runs: tuple, plain: str) -> Text:
     self = str.__new__(cls, plain)
     self._runs = runs
     return self
+
+
+NOTHING = _text(Text, (), "")  # the empty text, made once
 
 
 def _joined(separator: str, parts: list[str]) -> Text:
