@@ -38,24 +38,34 @@ class Text(str):
     """Plain text (the str value) carrying its runs; joining and slicing keep the runs.
 
     A Text joined from others (Text.join, +) keeps its parts and makes its runs the first time they
-    are asked for: many joined texts (the review's units, outline lines) are only ever read as plain text.
+    are asked for, and a Text of plain text makes its one unstyled run then: many texts (the review's
+    units, outline lines, every paragraph when the review goes to a terminal) are only read as plain text.
     """
 
+    _runs: tuple[Run, ...] | None = None  # made, or None: plain text, or joined from _parts
+    _parts: tuple[str, list[str]] | None = None
+
     def __new__(cls, runs=()):
-        if isinstance(runs, Text):
-            return _text(cls, runs.runs, runs)
         if isinstance(runs, str):
-            return _text(cls, (Run(runs),) if runs else (), runs)
+            if type(runs) is cls:
+                return runs  # a Text never changes
+            if isinstance(runs, Text):
+                return _text(cls, runs.runs, runs)
+            return str.__new__(cls, runs)
         runs = tuple(r for r in runs if r.text)
         return _text(cls, runs, "".join(r.text for r in runs))
 
     @property
     def runs(self) -> tuple[Run, ...]:
-        made = self.__dict__
-        runs = made.get("_runs")
+        runs = self._runs
         if runs is None:
-            separator, parts = made.pop("_parts")
-            runs = made["_runs"] = _joined_runs(separator, parts)
+            if self._parts is not None:
+                runs = _joined_runs(*self._parts)
+                self._parts = None
+            else:
+                plain = str.__str__(self)
+                runs = (Run(plain),) if plain else ()
+            self._runs = runs
         return runs
 
     def __reduce__(self):
