@@ -8,6 +8,7 @@ imported plan, the version); problems, progress and what was written go to stand
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 
 import click
 
@@ -210,11 +211,12 @@ def make_plan(agency: str, year: str, out: str) -> None:
               help="修正對照表把只更新年度的各點併成一列。 One row for all year-only changes in the 修正對照表.")
 def diff(old: str, new: str, formats: str, out: str | None, exit_code: bool, fold_years: bool) -> None:
     """比較兩份計畫（通常是去年與今年）：新增、刪除、修改、移動與年度更新。"""
-    from .review import FORMATS, to_json
+    from .review import FORMATS, for_terminal
     from .review import write as write_review
 
     chosen = _formats(formats, FORMATS)
-    review = _review(old, new)
+    with _collector_off():
+        review = _review(old, new)
 
     def write(review, fmt, target):
         write_review(review, fmt, target, {"fold_years": fold_years})
@@ -228,20 +230,32 @@ def diff(old: str, new: str, formats: str, out: str | None, exit_code: bool, fol
             _write_to_stdout(lambda target: write(review, fmt, target), fmt)
             continue
         if out in (None, STDIN) and fmt in ("text", "json"):
-            if fmt == "text":
-                from .review.text import render
-
-                click.echo(render(review, colour=sys.stdout.isatty()), nl=False)
-            else:
-                from .errors import json_for_terminal
-
-                click.echo(json_for_terminal(to_json(review)), nl=False)
+            click.echo(for_terminal(review, fmt, sys.stdout.isatty()), nl=False)
             continue
         target = _target(out, fmt, len(chosen) > 1)
         write(review, fmt, target)
         click.echo(f"已寫入 wrote {target}", err=True)
     if exit_code and review.changes:
         sys.exit(1)
+
+
+@contextmanager
+def _collector_off():
+    """Reading two plans makes hundreds of thousands of objects that refer to one another only as a
+    tree, so the cycle collector finds nothing while the objects it scans again and again pile up:
+    off while the plans are read and compared (as in a single build), on again afterwards. What was
+    made meanwhile is frozen first, or the collector's next run, and the one at exit, would scan it
+    all once more, again for nothing."""
+    import gc
+
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_on:
+            gc.enable()
 
 
 def _review(old: str, new: str):

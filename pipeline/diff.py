@@ -16,9 +16,10 @@ edited items keep their place), so that inserting or deleting a sibling moves no
 """
 from __future__ import annotations
 
-import difflib
+import bisect
 import re
 import unicodedata
+from collections import deque
 from dataclasses import dataclass, field
 
 from .inline import Text
@@ -39,19 +40,36 @@ class Unit:
     note: str | None = None
     entry: Entry | None = field(default=None, repr=False)  # the tree node it stands for (entries only)
     row: tuple | None = field(default=None, repr=False)    # (table, row number) for a table row
-    key: str = field(default="", repr=False)  # the text as a reader sees it: what alignment compares
-
-    def __post_init__(self):
-        self.key = reading_key(self.text)
+    key: str = field(default="", repr=False)  # the text as a reader sees it: what alignment compares (units_of sets it)
 
 
 _SPACES = re.compile(r"\s+")
+_WIDE = re.compile("[\u3000\uff01-\uff5e]")  # the ideographic space and full-width ASCII: NFKC narrows them one for one
+_APART = "\0"  # joins texts normalised together: NFKC changes no character next to it, and it is no space
 
 
 def reading_key(text: str) -> str:
     """Text with what a reader does not see as a change folded away: spaces and line breaks, and the
-    full- or half-width form of the same punctuation, letter or digit (，/, （）/() ：/: １/1)."""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
+    full- or half-width form of the same punctuation, letter or digit (，/, （）/() ：/: １/1).
+
+    The full-width forms Chinese text is full of are narrowed first, as NFKC would: what is left is
+    then usually normalised already, which NFKC finds in one quick pass instead of rebuilding the text.
+    """
+    return _SPACES.sub("", unicodedata.normalize("NFKC", _narrowed(text)))
+
+
+def _narrowed(text: str) -> str:
+    for wide in set(_WIDE.findall(text)):  # a handful of distinct forms, each replaced everywhere at once
+        text = text.replace(wide, " " if wide == "\u3000" else chr(ord(wide) - 0xFEE0))
+    return text
+
+
+def reading_keys(texts: list[str]) -> list[str]:
+    """reading_key of each text, all of them normalised in one pass over the texts joined."""
+    whole = _APART.join(texts)
+    if not texts or whole.count(_APART) != len(texts) - 1:  # a text holds the joining character itself
+        return [reading_key(text) for text in texts]
+    return reading_key(whole).split(_APART)
 
 
 @dataclass
@@ -229,13 +247,17 @@ def units_of(doc: Document) -> list[Unit]:
     flat.add("標題", Text.join("\n", doc.title_lines + doc.cover), None, "title")
     flat.add("年度", Text(f"{doc.year} 年度"), None, "year")
     flat.walk_document(doc, None, "")
+    for unit, key in zip(flat.units, reading_keys([unit.text for unit in flat.units])):
+        unit.key = key
     return flat.units
 
 
 # ---- alignment -----------------------------------------------------------------------------------
 
 def similarity(a: str, b: str) -> float:
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    from difflib import SequenceMatcher  # only for units that were edited: most reviews need it a few times
+
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
     if matcher.real_quick_ratio() < SIMILAR_UNDER_PARENT or matcher.quick_ratio() < SIMILAR_UNDER_PARENT:
         return 0.0
     return matcher.ratio()
@@ -250,27 +272,65 @@ def _pairs(text: str) -> set[str]:
 
 
 class _SharedGrams:
-    """Old units indexed by their character pairs (bigrams), to find the few a new unit could resemble.
+    """Old units found by their character pairs (bigrams), to find the few a new unit could resemble.
 
     A similar text (ratio ≥ 0.5) shares most of its character pairs, rare ones included; counting
     shared pairs that are not common everywhere costs about the length of the text, so aligning two
     unrelated plans grows close to linearly instead of comparing every unit with every other.
+
+    Most reviews ask for a handful of pairs (the few units edited), so the old keys are kept as one
+    string and the units holding a pair are found by searching it the first time the pair is asked
+    for; once SEARCHES pairs were searched, every pair of every unit is indexed instead.
     """
 
+    SEARCHES = 64  # a search reads every old character once, in C; indexing all pairs costs about 200 searches
+
     def __init__(self, units: list[Unit]):
-        self.postings: dict[str, list[int]] = {}
+        self.units = units
+        self.whole = _APART.join(unit.key for unit in units)
+        self.starts = [0]
         for unit in units:
-            for pair in _pairs(unit.key):
-                self.postings.setdefault(pair, []).append(unit.index)
+            self.starts.append(self.starts[-1] + len(unit.key) + 1)
+        self.indexed = self.whole.count(_APART) != len(units) - 1  # a key holds the joining character: index now
+        self.postings: dict[str, list[int]] = {}  # each pair asked for (all of them once indexed) → its units
+        for unit in units:
+            if len(unit.key) < 2 or self.indexed:
+                for pair in _pairs(unit.key):
+                    self.postings.setdefault(pair, []).append(unit.index)
+        self.searched = 0
+
+    def holding(self, pair: str) -> list[int]:
+        """The old units whose key holds the pair, in order."""
+        if self.indexed or len(pair) < 2 or _APART in pair:
+            return self.postings.get(pair, [])
+        if pair not in self.postings:
+            self.searched += 1
+            if self.searched > self.SEARCHES:
+                self.postings, self.indexed = {}, True
+                for unit in self.units:
+                    for each in _pairs(unit.key):
+                        self.postings.setdefault(each, []).append(unit.index)
+                return self.postings.get(pair, [])
+            self.postings[pair] = self._search(pair)
+        return self.postings[pair]
+
+    def _search(self, pair: str) -> list[int]:
+        found = []
+        at = self.whole.find(pair)
+        while at >= 0:
+            unit = bisect.bisect_right(self.starts, at) - 1
+            found.append(unit)
+            at = self.whole.find(pair, self.starts[unit + 1])
+        return found
 
     def likeliest(self, text: str, allowed: set[int] | None, taken: set[int]) -> list[int]:
         from collections import Counter
 
-        pairs = sorted((p for p in _pairs(text) if p in self.postings), key=lambda p: len(self.postings[p]))
-        telling = [p for p in pairs if len(self.postings[p]) <= COMMON_PAIR] or pairs[:2]
+        pairs = sorted((p for p in _pairs(text) if self.holding(p)), key=lambda p: len(self.holding(p)))
+        telling = [p for p in pairs if len(self.holding(p)) <= COMMON_PAIR] or pairs[:2]
         counts: Counter = Counter()
         for pair in telling:
-            counts.update(self.postings[pair])
+            counts.update(self.holding(pair))
         ranked = (o for o, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])))
         chosen = [o for o in ranked if o not in taken and (allowed is None or o in allowed)]
         return sorted(chosen[:CANDIDATES])
@@ -280,9 +340,6 @@ def align(old: list[Unit], new: list[Unit]) -> dict[int, int]:
     """new unit index → old unit index, for every pair judged the same unit."""
     match: dict[int, int] = {}
     taken: set[int] = set()
-    old_by_text: dict[str, list[int]] = {}
-    for unit in old:
-        old_by_text.setdefault(unit.key, []).append(unit.index)
 
     def old_parent_of(unit: Unit) -> int | None:
         return None if unit.parent is None else match.get(unit.parent, -1)
@@ -291,16 +348,20 @@ def align(old: list[Unit], new: list[Unit]) -> dict[int, int]:
         match[n] = o
         taken.add(o)
 
-    # 1. identical text under the same parent; 2. identical text anywhere.
+    # 1. identical text under the same parent; 2. identical text anywhere. Each takes the first old
+    # unit in reading order still free; the ones taken are dropped from the front of their queue once.
     for same_parent in (True, False):
+        queues: dict[tuple, deque[int]] = {}
+        for unit in old:
+            queues.setdefault((unit.key, unit.kind, unit.parent if same_parent else 0), deque()).append(unit.index)
         for unit in new:
             if unit.index in match:
                 continue
-            for o in old_by_text.get(unit.key, ()):
-                if o not in taken and old[o].kind == unit.kind and (
-                        not same_parent or old[o].parent == old_parent_of(unit)):
-                    take(unit.index, o)
-                    break
+            queue = queues.get((unit.key, unit.kind, old_parent_of(unit) if same_parent else 0))
+            while queue and queue[0] in taken:
+                queue.popleft()
+            if queue:
+                take(unit.index, queue.popleft())
     # 3. similar text under the same parent; 4. similar text anywhere.
     children: dict[int | None, list[int]] = {}
     for unit in old:
@@ -341,22 +402,35 @@ def _out_of_order(new: list[Unit], old: list[Unit], match: dict[int, int]) -> se
     for members in groups.values():
         # Among equally short explanations, call the unchanged items the moved ones, so that an
         # edited item keeps its place and is reported as modified.
-        weights = [1.0 if new[n].key == old[match[n]].key else 1.001 for n in members]
+        weights = [1000 if new[n].key == old[match[n]].key else 1001 for n in members]  # whole numbers: exact sums
         keep = _heaviest_increasing([match[n] for n in members], weights)
         moved.update(n for position, n in enumerate(members) if position not in keep)
     return moved
 
 
-def _heaviest_increasing(values: list[int], weights: list[float]) -> set[int]:
-    """Positions of the increasing subsequence of greatest total weight (O(n²); sibling lists are short)."""
+def _heaviest_increasing(values: list[int], weights: list[int]) -> set[int]:
+    """Positions of the increasing subsequence of greatest total weight (values are distinct).
+
+    Each position extends the earliest of its best predecessors (smaller value, earlier place) and the
+    earliest of the best ends is kept. The best predecessor is found in a Fenwick tree of running
+    maxima over the values' ranks, so a long list of siblings costs n log n, not n².
+    """
     if all(b > a for a, b in zip(values, values[1:])):
         return set(range(len(values)))
-    best = list(weights)
-    previous = [-1] * len(values)
-    for i in range(len(values)):
-        for j in range(i):
-            if values[j] < values[i] and best[j] + weights[i] > best[i]:
-                best[i], previous[i] = best[j] + weights[i], j
+    rank = {value: r for r, value in enumerate(sorted(values), start=1)}
+    tree = [(0, 0)] * (len(values) + 1)  # (best total, -position) of the best end among a range of ranks
+    best, previous = [0] * len(values), [-1] * len(values)
+    for i, value in enumerate(values):
+        top = (0, 1)  # no predecessor
+        r = rank[value] - 1
+        while r > 0:  # the best end among smaller values
+            top = max(top, tree[r])
+            r &= r - 1
+        best[i], previous[i] = (top[0] + weights[i], -top[1]) if top[0] else (weights[i], -1)
+        r = rank[value]
+        while r < len(tree):
+            tree[r] = max(tree[r], (best[i], -i))
+            r += r & -r
     position = max(range(len(values)), key=best.__getitem__, default=-1)
     keep = set()
     while position >= 0:
@@ -388,9 +462,7 @@ def compare(old_doc: Document, new_doc: Document, old_name: str = "", new_name: 
     out_of_order = _out_of_order(new, old, match)
     changes: list[Change] = []
 
-    def anchor(old_index: int) -> int:
-        """The new unit after which an old unit stood: the nearest earlier old unit still present."""
-        return max((matched_old[o] for o in range(old_index) if o in matched_old), default=-1)
+    anchor = _anchors(len(old), matched_old).__getitem__
 
     for unit in new:
         if unit.index not in match:
@@ -427,6 +499,16 @@ def compare(old_doc: Document, new_doc: Document, old_name: str = "", new_name: 
                               (where, 1 + unit.index), old_unit=unit, old_anchor=where))
     changes.sort(key=lambda c: c.order)
     return Review(old_name, new_name, old_doc.title, new_doc.title, changes, new_doc, old_doc, old, new, match)
+
+
+def _anchors(count: int, matched_old: dict[int, int]) -> list[int]:
+    """For each old unit, the new unit after which it stood: the latest place, among the new units,
+    of the old units before it that are still present (-1: none)."""
+    anchors, latest = [], -1
+    for o in range(count):
+        anchors.append(latest)
+        latest = max(latest, matched_old.get(o, -1))
+    return anchors
 
 
 def _subtree_text(units: list[Unit], top: Unit) -> str:

@@ -1,13 +1,14 @@
-"""The `plan` command's entry point: `plan build` and `plan make` in their usual forms start without click.
+"""The `plan` command's entry point: `plan build`, `plan make` and `plan diff` in their usual forms start without click.
 
 A one-plan build is over in well under a second, so what Python loads before the work counts: the
 command-line library alone costs as much as writing the HTML. This module reads the arguments of
-`plan build` and `plan make` itself when it understands every one of them; anything else (help, an
+`plan build`, `plan make` and `plan diff` (two plan files, text or JSON to the terminal) itself when
+it understands every one of them; anything else (help, an
 unknown or misspelt option, a value out of range, standard input) goes to the full command line in
 cli.py, which gives click's answer. Both paths run the same functions below, so they print the same
 lines and exit with the same codes.
 
-A single build runs with the garbage collector off (the work makes few cycles and ends soon; pool
+A single build or review runs with the garbage collector off (the work makes few cycles and ends soon; pool
 workers turn it back on), and ends with os._exit once every output is closed and the terminal
 flushed, skipping the interpreter's teardown.
 """
@@ -39,6 +40,8 @@ def main() -> None:
 
 def _quick_command(argv: list[str]):
     """A function that runs the command when every argument is understood here, else None."""
+    if argv[:1] == ["diff"]:
+        return _quick_diff(argv[1:])
     if not argv or argv[0] not in ("build", "make"):
         return None
     values, flags, positional = _options(argv[1:], {"-o": "out", "--output": "out", "--format": "formats",
@@ -59,6 +62,18 @@ def _quick_command(argv: list[str]):
     if not positional or formats is None or "-" in positional or values.get("out") == "-":
         return None
     return lambda: build(positional, values.get("out"), formats, workers, "--force" in flags)
+
+
+def _quick_diff(args: list[str]):
+    """`plan diff OLD NEW [--format text|json] [--exit-code]` of two plan files, shown on the terminal."""
+    values, flags, positional = _options(args, {"--format": "formats"}, {"--exit-code"})
+    if positional is None or len(positional) != 2 or "-" in positional or not all(map(os.path.isfile, positional)):
+        return None
+    chosen = tuple(dict.fromkeys(f.strip().lower() for f in values.get("formats", "text").split(",") if f.strip()))
+    if chosen not in (("text",), ("json",)):
+        return None
+    old, new = positional
+    return lambda: show_review(old, new, chosen[0], "--exit-code" in flags)
 
 
 def _options(args: list[str], with_value: dict[str, str], switches: set[str]):
@@ -174,6 +189,15 @@ def review_of(old: str, new: str, read=None):
     for path in (old, new):
         documents.append(build_document(load_plan(path, read(path) if read else None)))
     return compare(documents[0], documents[1], old, new)
+
+
+def show_review(old: str, new: str, fmt: str, exit_code: bool) -> int:
+    """The review of two plan files on standard output as text or JSON; with exit_code, 1 when they differ."""
+    from .review import for_terminal
+
+    review = review_of(old, new)
+    sys.stdout.write(for_terminal(review, fmt, sys.stdout.isatty()))
+    return 1 if exit_code and review.changes else 0
 
 
 def report(outcomes, total: int) -> int:

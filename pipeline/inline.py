@@ -9,18 +9,18 @@ http, https and mailto links are kept, so a writer can print runs as they are.
 """
 from __future__ import annotations
 
-import html
 import re
-from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import NamedTuple
 
 _MARKUP = re.compile(r"[*_`\[\]<>&\\]")
 URL_SCHEMES = {"http", "https", "mailto"}
 MARKS = ("ins", "del", "move-from", "move-to")  # a tracked insertion, deletion, or the two ends of a move
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(NamedTuple):
+    """A piece of text and how it is shown (a tuple: made by the thousand while a tree is built)."""
+
     text: str
     bold: bool = False
     italic: bool = False
@@ -31,21 +31,42 @@ class Run:
     mark: str | None = None  # one of MARKS: a tracked change, accepted or rejected by the reviewer
 
     def styled(self, **changes) -> "Run":
-        return replace(self, **changes)
+        return self._replace(**changes)
 
 
 class Text(str):
-    """Plain text (the str value) carrying its runs; joining and slicing keep the runs."""
+    """Plain text (the str value) carrying its runs; joining and slicing keep the runs.
 
-    runs: tuple[Run, ...]
+    A Text joined from others (Text.join, +) keeps its parts and makes its runs the first time they
+    are asked for, and a Text of plain text makes its one unstyled run then: many texts (the review's
+    units, outline lines, every paragraph when the review goes to a terminal) are only read as plain text.
+    """
+
+    _runs: tuple[Run, ...] | None = None  # made, or None: plain text, or joined from _parts
+    _parts: tuple[str, list[str]] | None = None
 
     def __new__(cls, runs=()):
         if isinstance(runs, str):
-            runs = runs.runs if isinstance(runs, Text) else (Run(runs),)
+            if type(runs) is cls:
+                return runs  # a Text never changes
+            if isinstance(runs, Text):
+                return _text(cls, runs.runs, runs)
+            return str.__new__(cls, runs)
         runs = tuple(r for r in runs if r.text)
-        self = super().__new__(cls, "".join(r.text for r in runs))
-        self.runs = runs
-        return self
+        return _text(cls, runs, "".join(r.text for r in runs))
+
+    @property
+    def runs(self) -> tuple[Run, ...]:
+        runs = self._runs
+        if runs is None:
+            if self._parts is not None:
+                runs = _joined_runs(*self._parts)
+                self._parts = None
+            else:
+                plain = str.__str__(self)
+                runs = (Run(plain),) if plain else ()
+            self._runs = runs
+        return runs
 
     def __reduce__(self):
         return (Text, (self.runs,))
@@ -53,12 +74,12 @@ class Text(str):
     def __add__(self, other):
         if not isinstance(other, str):
             return NotImplemented
-        return Text(self.runs + Text(other).runs)
+        return _joined("", [self, other])
 
     def __radd__(self, other):
         if not isinstance(other, str):
             return NotImplemented
-        return Text(Text(other).runs + self.runs)
+        return _joined("", [other, self])
 
     def slice(self, start: int, end: int) -> "Text":
         """The runs between two offsets of the plain text, cut where needed."""
@@ -66,7 +87,7 @@ class Text(str):
         for run in self.runs:
             low, high = max(start, position), min(end, position + len(run.text))
             if low < high:
-                out.append(replace(run, text=run.text[low - position:high - position]))
+                out.append(run._replace(text=run.text[low - position:high - position]))
             position += len(run.text)
         return Text(out)
 
@@ -80,12 +101,37 @@ class Text(str):
 
     @staticmethod
     def join(separator: str, parts) -> "Text":
-        runs: list[Run] = []
-        for index, part in enumerate(p for p in parts if p is not None):
-            if index and separator:
-                runs.append(Run(separator))
-            runs += Text(part).runs
-        return Text(runs)
+        parts = [p if isinstance(p, str) else Text(p) for p in parts if p is not None]
+        if len(parts) == 1 and isinstance(parts[0], Text):
+            return parts[0]  # a Text never changes: one part is the joined text itself
+        return _joined(separator, parts) if parts else NOTHING
+
+
+def _text(cls, runs: tuple, plain: str) -> Text:
+    """A Text from runs already without empty ones, and their plain text already joined."""
+    self = str.__new__(cls, plain)
+    self._runs = runs
+    return self
+
+
+NOTHING = _text(Text, (), "")  # the empty text, made once
+
+
+def _joined(separator: str, parts: list[str]) -> Text:
+    """Texts and strings joined: the plain text now, the runs when first asked for."""
+    self = str.__new__(Text, separator.join(parts))
+    self._parts = (separator, parts)
+    return self
+
+
+def _joined_runs(separator: str, parts: list[str]) -> tuple[Run, ...]:
+    between = (Run(separator),) if separator else ()
+    runs: list[Run] = []
+    for index, part in enumerate(parts):
+        if index:
+            runs += between
+        runs += part.runs if isinstance(part, Text) else (Run(part),) if part else ()
+    return tuple(runs)
 
 
 @lru_cache(maxsize=1)
@@ -104,7 +150,7 @@ def parse(text: str | None) -> Text | None:
     if text is None or isinstance(text, Text):
         return text
     if not needs_parsing(text):
-        return Text((Run(text),))
+        return Text(text)
     runs: list[Run] = []
     bold = italic = False
     href = None
@@ -136,7 +182,7 @@ def verbatim(text: str | None) -> Text | None:
     """Text printed exactly as written (preformatted blocks, numbers, codes): no Markdown."""
     if text is None or isinstance(text, Text):
         return text
-    return Text((Run(text),))
+    return Text(text)
 
 
 def runs_of(text: str | None) -> tuple[Run, ...]:
@@ -161,6 +207,8 @@ def plain(text: str | None) -> str:
 def to_html(text: str | None) -> str:
     """HTML for one paragraph of text (no enclosing <p>): runs as <strong>, <em>, <code>, <a>, <u>, <s>,
     tracked changes as <ins>/<del> named for screen readers. Every character of text is escaped."""
+    import html  # only the writers of web pages need it, not the review on a terminal
+
     out = []
     for run in runs_of(text if isinstance(text, Text) else parse(text)):
         piece = html.escape(run.text, quote=False).replace("\n", "<br>")

@@ -1,16 +1,18 @@
 """The year-over-year review: crafted edits come out exactly, and nothing else does."""
 import json
+import re
+import unicodedata
 import zipfile
 import random
 import subprocess
 import sys
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, SEEDS, libreoffice_pdf
-from pipeline.diff import compare, roll_years, whole_tokens
+from pipeline.diff import _heaviest_increasing, compare, reading_keys, roll_years, whole_tokens
 from pipeline.dump import to_yaml
 from pipeline.loader import load_plan
 from pipeline.model import Item
@@ -103,6 +105,40 @@ def test_roll_years_moves_only_years_near_the_plans():
 
 def test_whole_tokens_widen_numbers():
     assert whole_tokens([(0, "第 10"), (-1, "3"), (1, "4"), (0, " 年")]) == [(0, "第 "), (-1, "103"), (1, "104"), (0, " 年")]
+
+
+# Full-width forms, combining marks that compose with what precedes them, compatibility characters
+# NFKC turns into spaces, and spaces themselves: what the one-pass reading keys must fold as NFKC does.
+TRICKY = st.sampled_from(list("，（）：；！？ＡＺａｚ０９\u3000 \n\t\u00a0\u0301\u0308\u0345\u203e\ufb01\u2460eａ甲乙，。\0"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=TRICKY, max_size=6) | st.text(max_size=6), max_size=5))
+@example(["a", "\u0301b"]).via("a mark that would compose with the character joining the texts")
+def test_reading_keys_fold_each_text_as_nfkc_without_spaces(texts):
+    assert reading_keys(texts) == [re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)) for text in texts]
+
+
+def heaviest_increasing_by_every_pair(values, weights):
+    """The plain quadratic search: each position extends its earliest best predecessor."""
+    best, previous = list(weights), [-1] * len(values)
+    for i in range(len(values)):
+        for j in range(i):
+            if values[j] < values[i] and best[j] + weights[i] > best[i]:
+                best[i], previous[i] = best[j] + weights[i], j
+    position, keep = max(range(len(values)), key=best.__getitem__, default=-1), set()
+    while position >= 0:
+        keep.add(position)
+        position = previous[position]
+    return keep
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.sampled_from([1000, 1001])), max_size=14,
+                unique_by=lambda pair: pair[0]))
+def test_siblings_kept_in_order_are_those_the_quadratic_search_keeps(pairs):
+    values, weights = [v for v, _ in pairs], [w for _, w in pairs]
+    assert _heaviest_increasing(values, weights) == heaviest_increasing_by_every_pair(values, weights)
 
 
 def test_added_subtree_is_one_change():

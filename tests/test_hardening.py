@@ -637,6 +637,23 @@ def test_candidate_filtering_finds_what_comparing_everything_finds(case, monkeyp
     assert filtered == exhaustive and filtered
 
 
+def test_units_holding_a_pair_are_the_same_searched_or_indexed(monkeypatch):
+    sys.path.insert(0, str(ROOT / "bench"))
+    from diff_bench import unrelated
+
+    from pipeline import diff
+    from pipeline.tree import build_document
+
+    old, new = (diff.units_of(build_document(unrelated(300, seed))) for seed in (1, 2))
+    searched, indexed = diff._SharedGrams(old), diff._SharedGrams(old)
+    monkeypatch.setattr(searched, "SEARCHES", 10 ** 9)
+    monkeypatch.setattr(indexed, "SEARCHES", 0)
+    pairs = sorted(set().union(*(diff._pairs(unit.key) for unit in new)) | {"", "甲", "x\0"})
+    assert [searched.holding(p) for p in pairs] == [indexed.holding(p) for p in pairs]
+    assert any(searched.holding(p) for p in pairs) and searched.searched > 100 and indexed.indexed
+    assert [searched.likeliest(u.key, None, set()) for u in new] == [indexed.likeliest(u.key, None, set()) for u in new]
+
+
 def test_json_review_on_standard_output_escapes_invisible_characters(write_plan):
     import json
 

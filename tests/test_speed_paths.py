@@ -85,9 +85,19 @@ def test_wrapped_lines_in_a_block_are_one_line_and_a_break_before_latin_stays():
     ["build", "--help"], ["build", "-h"], ["build", "x.yaml", "--formats", "docx"], ["build", "-", "-o", "x"],
     ["build", "x.yaml", "-o", "-"], ["build", "x.yaml", "--format", "rtf"], ["build", "x.yaml", "-j", "0"],
     ["build", "x.yaml", "-j", "²"], ["build"], ["make", "a"], ["make", "a", "103", "--force"], ["validate", "x"],
-    [], ["build", "x.yaml", "-o"], ["build", "--", "x.yaml"]])
+    [], ["build", "x.yaml", "-o"], ["build", "--", "x.yaml"],
+    ["diff", "PLAN", "PLAN", "--format", "docx"], ["diff", "PLAN", "PLAN", "--format", "text,json"],
+    ["diff", "PLAN", "PLAN", "-o", "x.json"], ["diff", "PLAN", "PLAN", "--fold-years"], ["diff", "-", "PLAN"],
+    ["diff", "PLAN"], ["diff", "PLAN", "missing.yaml"], ["diff", "PLAN", "plans"], ["diff", "PLAN", "PLAN", "-h"]])
 def test_what_the_quick_start_does_not_understand_goes_to_click(argv):
-    assert _quick_command(argv) is None
+    plan = str(ROOT / "plans/kaohsiung-cec/103.yaml")
+    assert _quick_command([plan if a == "PLAN" else a for a in argv]) is None
+
+
+def test_the_quick_start_shows_a_review_of_two_plan_files():
+    plan = str(ROOT / "plans/kaohsiung-cec/103.yaml")
+    for argv in (["diff", plan, plan], ["diff", plan, plan, "--format=JSON", "--exit-code"]):
+        assert _quick_command(argv) is not None
 
 
 def run(command: list[str], cwd: Path) -> subprocess.CompletedProcess:
@@ -107,6 +117,10 @@ CLICK = [sys.executable, "-m", "pipeline.cli"]   # the same command through clic
     ["make", "kaohsiung-cec", "104", "-o", "OUT"],
     ["make", "kaohsiung-cec", "99", "-o", "OUT"],
     ["make", "Bad Agency", "104"],
+    ["diff", "PLANS/kaohsiung-cec/103.yaml", "PLANS/kaohsiung-cec/104.yaml"],
+    ["diff", "PLANS/kaohsiung-cec/103.yaml", "PLANS/kaohsiung-cec/104.yaml", "--format", "json", "--exit-code"],
+    ["diff", "PLANS/kaohsiung-cec/103.yaml", "PLANS/kaohsiung-cec/103.yaml", "--exit-code"],
+    ["diff", "PLANS/kaohsiung-cec/103.yaml", "PLANS/broken/103.yaml", "--format", "json"],
 ])
 def test_quick_start_and_click_write_and_say_the_same(args, tmp_path):
     import shutil

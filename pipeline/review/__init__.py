@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 
 from ..diff import Review
-from ..files import write_atomic
 
 # docx/odt/pdf: the 修正對照表; tracked*: the new plan with tracked changes (tracked = DOCX)
 FORMATS = ("text", "html", "docx", "json", "odt", "pdf", "tracked", "tracked-odt", "tracked-html", "tracked-pdf")
@@ -23,7 +22,20 @@ def to_json(review: Review) -> str:
     return json.dumps(review.as_json(), ensure_ascii=False, indent=2) + "\n"
 
 
+def for_terminal(review: Review, fmt: str, colour: bool) -> str:
+    """The review as `plan diff` prints it: text (coloured on a terminal) or JSON with unprintable characters escaped."""
+    if fmt == "text":
+        from .text import render
+
+        return render(review, colour=colour)
+    from ..errors import json_for_terminal
+
+    return json_for_terminal(to_json(review))
+
+
 def write(review: Review, fmt: str, path: str, options: dict | None = None) -> None:
+    from ..files import write_atomic  # not needed when the review goes to the terminal
+
     options = options or {}
     if fmt == "json":
         write_atomic(path, to_json(review).encode("utf-8"))

@@ -131,6 +131,9 @@ class Tracker:
         kinds_old = {c.old_unit.index: c.kind for c in review.changes if c.old_unit is not None}
         self.whole_new = {i for i, k in kinds_new.items() if k in ("added", "moved")}
         self.whole_old = {i for i, k in kinds_old.items() if k in ("removed", "moved")}
+        # each old entry's and table row's unit, found once for every part put back
+        self.old_unit_of_entry = {id(u.entry): u.index for u in review.old_units if u.entry is not None}
+        self.old_unit_of_row = {(id(u.row[0]), u.row[1]): u.index for u in review.old_units if u.row is not None}
 
     def copy_of(self, node):
         return self.memo[id(node)]
@@ -259,10 +262,9 @@ class Tracker:
     def _position(self, old_list: list, new_list: list, entry: Entry, order: int) -> int:
         """After the nearest earlier sibling still present, and after parts put back that stood before it."""
         at = _index(old_list, entry)
-        units_by_entry = {id(u.entry): u.index for u in self.review.old_units if u.entry is not None}
         position = None
         for earlier in reversed(old_list[:at]):
-            index = units_by_entry.get(id(earlier))
+            index = self.old_unit_of_entry.get(id(earlier))
             if index is not None and index in self.new_of:
                 copied = self.copy_of(self.review.new_units[self.new_of[index]].entry)
                 if any(b is copied for b in new_list):
@@ -288,10 +290,9 @@ class Tracker:
             return
         table = new_tables[ordinal]
         changes = self._row_changes(table)
-        rows_by_position = {(id(u.row[0]), u.row[1]): u.index for u in old_units if u.row is not None}
         position = 0
         for earlier in range(number - 1, -1, -1):
-            index = rows_by_position.get((id(old_table), earlier))
+            index = self.old_unit_of_row.get((id(old_table), earlier))
             if index is not None and index in self.new_of:
                 new_unit = self.review.new_units[self.new_of[index]]
                 row = self.copy_of(new_unit.row[0].rows[new_unit.row[1]])
