@@ -68,28 +68,18 @@ class Converter:
         self.problems.append(Problem(where, path, message))
 
     def convert(self, node: Node, tp, path: str):
-        origin = typing.get_origin(tp)
-        if tp is Lines:
-            return self._lines(node, path)
-        if origin in (typing.Union, types.UnionType):
-            return self._union(node, typing.get_args(tp), path)
-        if origin is list:
-            return self._list(node, typing.get_args(tp)[0], path)
-        if origin is typing.Literal:
-            return self._choice(node, typing.get_args(tp), path)
-        if isinstance(tp, type) and issubclass(tp, Located):
+        kind, argument = shape_of(tp)
+        if kind == "scalar":
+            return self._scalar(node, path, *argument)
+        if kind == "model":
             return self._model(node, tp, path)
-        if tp is str:
-            return self._scalar(node, path, "文字", str, "text")
-        if tp is int:
-            return self._scalar(node, path, "整數（例如 103）", _to_int, "an integer")
-        if tp is bool:
-            return self._scalar(node, path, "「是」或「否」（也可寫 true 或 false）", _to_bool, "yes or no")
-        if tp is RocDate:
-            return self._scalar(node, path, "民國日期（例如 103-01-01）", parse_roc_date, "an ROC date")
-        if tp is PointRange:
-            return self._scalar(node, path, "分數範圍（例如 8~10）", _to_range, "a range like 8~10")
-        raise TypeError(f"unsupported field type {tp!r}")
+        if kind == "list":
+            return self._list(node, argument, path)
+        if kind == "union":
+            return self._union(node, argument, path)
+        if kind == "choice":
+            return self._choice(node, argument, path)
+        return self._lines(node, path)
 
     def _scalar(self, node: Node, path: str, expected: str, parse, english: str):
         if not isinstance(node, Scalar):
@@ -236,6 +226,36 @@ def _to_range(text: str) -> PointRange:
     if not match or int(match.group(1)) > int(match.group(3)):
         raise ValueError(text)
     return PointRange(int(match.group(1)), int(match.group(3)), text.strip())
+
+
+SCALARS = {
+    str: ("文字", str, "text"),
+    int: ("整數（例如 103）", _to_int, "an integer"),
+    bool: ("「是」或「否」（也可寫 true 或 false）", _to_bool, "yes or no"),
+    RocDate: ("民國日期（例如 103-01-01）", parse_roc_date, "an ROC date"),
+    PointRange: ("分數範圍（例如 8~10）", _to_range, "a range like 8~10"),
+}
+
+
+@lru_cache(maxsize=None)
+def shape_of(tp) -> tuple[str, object]:
+    """What a field's type asks the converter for, worked out once per type: ("scalar", (expected,
+    parse, English)), ("model", None), ("list", item type), ("union", options), ("choice", choices)
+    or ("lines", None)."""
+    origin = typing.get_origin(tp)
+    if tp is Lines:
+        return "lines", None
+    if origin in (typing.Union, types.UnionType):
+        return "union", typing.get_args(tp)
+    if origin is list:
+        return "list", typing.get_args(tp)[0]
+    if origin is typing.Literal:
+        return "choice", typing.get_args(tp)
+    if isinstance(tp, type) and issubclass(tp, Located):
+        return "model", None
+    if tp in SCALARS:
+        return "scalar", SCALARS[tp]
+    raise TypeError(f"unsupported field type {tp!r}")
 
 
 # ---- JSON Schema -------------------------------------------------------------------------

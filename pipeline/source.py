@@ -243,39 +243,47 @@ class _TreeBuilder:
         return self.lines.where(self.path, event.start_mark.index)
 
     def feed(self, event) -> None:
-        if isinstance(event, yaml.AliasEvent):
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            self._check_tag(event)
+            self._scalar(event)
+        elif kind is yaml.MappingStartEvent:
+            self._check_tag(event)
+            self._open(Mapping(self.where(event)))
+        elif kind is yaml.SequenceStartEvent:
+            self._check_tag(event)
+            self._open(Sequence(self.where(event)))
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            self.stack.pop()
+            self.pending_key.pop()
+            self.segments.pop()
+        elif kind is yaml.AliasEvent:
             self.problems.append(Problem(self.where(event), self._field(), (
                 "計畫檔不支援別名（*名稱）；請把要重複的內容直接寫出來。"
                 " (aliases are not supported in plan files)")))
             raise _Stop(self)
-        if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            tag = getattr(event, "tag", None)
-            if tag not in (None, "!") and not (isinstance(event, yaml.ScalarEvent) and event.implicit[0]):
-                self.problems.append(Problem(self.where(event), self._field(), (
-                    f"計畫檔不使用 YAML 標籤（{tag}）；請刪除它。 (explicit tags are not supported)")))
-        if isinstance(event, yaml.ScalarEvent):
-            value = event.value
-            if event.style in (None, "", ">") and event.end_mark.line > event.start_mark.line:
-                value = unfold_chinese(value, self.text[event.start_mark.index:event.end_mark.index])
-            plain = not event.style  # the pure parser says None, libyaml ""
-            node = Scalar(self.where(event), join_surrogates(self._restore_separators(value)), plain=plain)
-            if plain and value:
-                self._comment_after_text(event)
-            self._refuse_uncarriable(node, event)
-            self._add(node)
-        elif isinstance(event, yaml.MappingStartEvent):
-            self._open(Mapping(self.where(event)))
-        elif isinstance(event, yaml.SequenceStartEvent):
-            self._open(Sequence(self.where(event)))
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            self.stack.pop()
-            self.pending_key.pop()
-            self.segments.pop()
-        elif isinstance(event, yaml.DocumentStartEvent) and self.root is not None:
+        elif kind is yaml.DocumentStartEvent and self.root is not None:
             self.problems.append(Problem(self.where(event), "", (
                 "一個計畫檔只能有一份文件；請刪除多出的「---」與其後內容。"
                 " (only one YAML document per plan file)")))
             raise _Stop(self)
+
+    def _check_tag(self, event) -> None:
+        tag = event.tag
+        if tag is not None and tag != "!" and not (type(event) is yaml.ScalarEvent and event.implicit[0]):
+            self.problems.append(Problem(self.where(event), self._field(), (
+                f"計畫檔不使用 YAML 標籤（{tag}）；請刪除它。 (explicit tags are not supported)")))
+
+    def _scalar(self, event) -> None:
+        value = event.value
+        if event.style in (None, "", ">") and event.end_mark.line > event.start_mark.line:
+            value = unfold_chinese(value, self.text[event.start_mark.index:event.end_mark.index])
+        plain = not event.style  # the pure parser says None, libyaml ""
+        node = Scalar(self.where(event), join_surrogates(self._restore_separators(value)), plain=plain)
+        if plain and value:
+            self._comment_after_text(event)
+        self._refuse_uncarriable(node, event)
+        self._add(node)
 
     def _comment_after_text(self, event) -> None:
         """` #` after unquoted text starts a YAML comment: 「電話 04-7772011 #3」 would lose 「#3」 unseen.
