@@ -115,3 +115,18 @@ def test_accept_all_and_reject_all_on_random_edits(tmp_path_factory, pair):
     for fmt in ("odt", "html"):
         writer(fmt).write(tracked(review), str(folder / f"tracked.{fmt}"))
         writer(fmt).write(comparison(review), str(folder / f"comparison.{fmt}"))
+
+
+def test_reject_all_puts_a_removed_item_back_between_the_table_and_the_closing(tmp_path):
+    """Found by the property above: with no earlier item left, a removed item went back after the closing."""
+    head = "agency: 甲\nyear: 103\ntitle: 乙\ngoals:\n"
+    tail = "  table:\n    columns: [欄]\n    rows:\n      - [格]\n  closing: 結語\n"
+    pair = [load_plan(f"{name}.yaml", (head + items + tail).encode("utf-8"))
+            for name, items in (("old", "  items:\n    - 刪去的項目\n"), ("new", ""))]
+    old_doc, new_doc = (build_document(p) for p in pair)
+    review = compare(old_doc, new_doc, "old", "new")
+    writer("docx").write(old_doc, str(tmp_path / "old.docx"))
+    writer("docx").write(tracked(review), str(tmp_path / "tracked.docx"))
+    rejected = paragraphs(resolve(tmp_path / "tracked.docx", accept=False))
+    assert rejected == plain_paragraphs(tmp_path / "old.docx")
+    assert rejected.index("結語") > [i for i, p in enumerate(rejected) if "刪去的項目" in p][0]

@@ -260,18 +260,26 @@ class Tracker:
         self.put_back_order[id(gone)] = unit.index
 
     def _position(self, old_list: list, new_list: list, entry: Entry, order: int) -> int:
-        """After the nearest earlier sibling still present, and after parts put back that stood before it."""
+        """After the nearest earlier sibling still present (an entry, or a paragraph or table standing in
+        the same place), and after parts put back that stood before it."""
         at = _index(old_list, entry)
         position = None
         for earlier in reversed(old_list[:at]):
-            index = self.old_unit_of_entry.get(id(earlier))
-            if index is not None and index in self.new_of:
-                copied = self.copy_of(self.review.new_units[self.new_of[index]].entry)
-                if any(b is copied for b in new_list):
-                    position = _index(new_list, copied) + 1
+            if isinstance(earlier, Entry):
+                index = self.old_unit_of_entry.get(id(earlier))
+                if index is not None and index in self.new_of:
+                    copied = self.copy_of(self.review.new_units[self.new_of[index]].entry)
+                    if any(b is copied for b in new_list):
+                        position = _index(new_list, copied) + 1
+                        break
+            else:
+                counterpart = _same_place(old_list, earlier, new_list)
+                if counterpart is not None:
+                    position = counterpart + 1
                     break
-        if position is None:
-            position = next((i for i, b in enumerate(new_list) if isinstance(b, Entry)), len(new_list))
+        if position is None:  # nothing before it is left: before the first block that stood after it
+            position = next((i for i, b in enumerate(new_list) if isinstance(b, Entry)
+                             or _index_or(old_list, _same_place(new_list, b, old_list), at) > at), len(new_list))
         while position < len(new_list) and self.put_back_order.get(id(new_list[position]), order) < order:
             position += 1
         return position
@@ -369,6 +377,19 @@ def _paired_blocks(old: list, new: list) -> list:
 
 def _index(items: list, target) -> int:
     return next(i for i, item in enumerate(items) if item is target)
+
+
+def _index_or(items: list, index: int | None, default: int) -> int:
+    return default if index is None else index
+
+
+def _same_place(blocks: list, block, other: list) -> int | None:
+    """Where in `other` the paragraph or table `block` of `blocks` stands: the block of the same kind
+    counted the same number from the start (the tree lays out a part's blocks in one fixed order)."""
+    kind = type(block)
+    nth = sum(1 for b in blocks[:_index(blocks, block)] if type(b) is kind)
+    same = [i for i, b in enumerate(other) if type(b) is kind]
+    return same[nth] if nth < len(same) else None
 
 
 def _holds(entries: list, target) -> bool:
