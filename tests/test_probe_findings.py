@@ -21,3 +21,24 @@ def test_plan_new_without_issued_gives_the_issuance_note_no_line_of_a_comment(tm
     assert len(issued) == 1
     assert "第 " not in issued[0], issued[0]
     assert any("（issued）" in line and "第 " not in line for line in run.stderr.splitlines())
+
+
+def test_import_reads_text_notepad_saved_as_unicode(tmp_path):
+    """Windows Notepad's 「Unicode」 is UTF-16 with a byte-order mark: it was refused as an unknown encoding."""
+    text = (ROOT / "tests" / "fixtures" / "import" / "table-plan.txt").read_text(encoding="utf-8")
+    expected = plan_command("import", "-", stdin=text)
+    assert expected.returncode == 0, expected.stderr
+    for encoding in ("utf-16-le", "utf-16-be"):
+        source = tmp_path / f"{encoding}.txt"
+        source.write_bytes(("\ufeff" + text).encode(encoding))
+        run = plan_command("import", str(source))
+        assert run.returncode == 0, run.stderr
+        assert run.stdout.split("\n", 1)[1] == expected.stdout.split("\n", 1)[1]
+
+
+def test_an_unknown_text_encoding_says_what_to_do(tmp_path):
+    source = tmp_path / "plan.txt"
+    source.write_bytes(b"\x81\x30\x81\x30 \xff\xff\xff")
+    run = plan_command("import", str(source))
+    assert run.returncode != 0
+    assert "另存為 UTF-8" in run.stderr and "Traceback" not in run.stderr

@@ -50,12 +50,19 @@ def read_file(path: str, data: bytes | None = None) -> list[Block]:
 
 
 def decode(path: str, data: bytes) -> str:
+    """UTF-8, UTF-16 with its byte-order mark (Notepad's 「Unicode」), or Big5 (older offices' files)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     for encoding in ("utf-8-sig", "cp950", "big5"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise NotAPlan(f"{path}: 文字檔不是 UTF-8 或 Big5 編碼。 (unknown text encoding)")
+    raise NotAPlan(f"{path}: 文字檔不是 UTF-8 或 Big5 編碼；請用編輯器「另存為 UTF-8」後再試。"
+                   " (unknown text encoding; save it as UTF-8)")
 
 
 def carriable(text: str) -> str:
