@@ -42,3 +42,11 @@ def test_an_unknown_text_encoding_says_what_to_do(tmp_path):
     run = plan_command("import", str(source))
     assert run.returncode != 0
     assert "另存為 UTF-8" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_import_of_a_pdf_or_old_word_file_says_how_to_get_what_it_reads(tmp_path):
+    for name, words in (("plan.pdf", "貼到記事本存成 .txt"), ("plan.doc", "另存新檔」為 .docx"),
+                        ("plan.odt", "另存新檔」為 .docx"), ("plan.html", "貼到記事本存成 .txt")):
+        (tmp_path / name).write_bytes(b"%PDF-1.4 or whatever")
+        run = plan_command("import", str(tmp_path / name))
+        assert run.returncode == 2 and words in run.stderr, run.stderr

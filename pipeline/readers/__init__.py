@@ -46,7 +46,15 @@ def read_file(path: str, data: bytes | None = None) -> list[Block]:
         from . import markdown, text
         reader = markdown if lower.endswith(MARKDOWN_SUFFIXES) else text
         return reader.read(carriable(decode(path, data)))
-    raise UsageError(f"{path}: 只能匯入 .docx、.txt 或 .md 檔。 (import reads .docx, .txt, .md)")
+    hint = next((words for suffixes, words in OTHER_FORMATS if lower.endswith(suffixes)), "")
+    raise UsageError(f"{path}: 只能匯入 .docx、.txt 或 .md 檔。{hint} (import reads .docx, .txt, .md)")
+
+
+OTHER_FORMATS = (  # what an office has instead, and how to turn it into what import reads
+    ((".doc", ".odt", ".rtf", ".wps"), "請在 Word 或 LibreOffice 開啟後「另存新檔」為 .docx，再匯入。"),
+    ((".pdf",), "請在 PDF 閱讀器全選文字、複製，貼到記事本存成 .txt（UTF-8），再匯入。"),
+    ((".html", ".htm"), "請在瀏覽器全選網頁文字、複製，貼到記事本存成 .txt（UTF-8），再匯入。"),
+)
 
 
 def decode(path: str, data: bytes) -> str:
