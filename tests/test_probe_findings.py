@@ -50,3 +50,41 @@ def test_import_of_a_pdf_or_old_word_file_says_how_to_get_what_it_reads(tmp_path
         (tmp_path / name).write_bytes(b"%PDF-1.4 or whatever")
         run = plan_command("import", str(tmp_path / name))
         assert run.returncode == 2 and words in run.stderr, run.stderr
+
+
+def imported(tmp_path, text, name="plan.txt", *args):
+    source = tmp_path / name
+    source.write_text(text, encoding="utf-8")
+    run = plan_command("import", str(source), *args)
+    assert run.returncode == 0, run.stderr
+    import yaml
+    return yaml.safe_load(run.stdout), run
+
+
+MID_TERM = """臺中市政府研究發展考核委員會中程施政計畫（104至107年度）
+壹、環境情勢分析與優先發展課題
+一、環境情勢分析
+本會職掌研究發展、綜合計畫、管制考核、為民服務及資訊管理等業務。
+二、優先發展課題
+（一）強化施政計畫管理。
+（二）本會為提升為民服務品質，特訂定
+本計畫，各單位應配合辦理。
+"""
+
+
+def test_a_short_heading_and_its_body_on_the_next_line_stay_apart(tmp_path):
+    """「一、環境情勢分析」 then its body: they ran together as 「環境情勢分析本會職掌…」."""
+    plan, _ = imported(tmp_path, MID_TERM)
+    first, second = plan["sections"][0]["items"]
+    assert first["title"] == "環境情勢分析"
+    assert first["text"].startswith("本會職掌研究發展")
+    assert second["title"] == "優先發展課題"
+    assert second["items"][1] == "本會為提升為民服務品質，特訂定本計畫，各單位應配合辦理。", "a wrapped line still joins"
+
+
+def test_a_heading_split_from_its_body_on_one_line_is_not_joined_again(tmp_path):
+    """A PDF preview's 「一、年度施政目標 依據地方制度法…」 was cut in two, then glued back by the rejoin."""
+    plan, _ = imported(tmp_path, "屏東縣政府 101 年度施政計畫目標 壹、民政類 一、年度施政目標 "
+                                 "依據地方制度法制定相關法規，落實地方自治，致力府會和諧。 二、年度重點 強化宗教團體輔導及鼓勵興辦公益慈善。\n")
+    items = plan["sections"][0]["items"]
+    assert items[0]["title"] == "年度施政目標" and items[0]["text"].startswith("依據地方制度法")
