@@ -88,3 +88,31 @@ def test_a_heading_split_from_its_body_on_one_line_is_not_joined_again(tmp_path)
                                  "依據地方制度法制定相關法規，落實地方自治，致力府會和諧。 二、年度重點 強化宗教團體輔導及鼓勵興辦公益慈善。\n")
     items = plan["sections"][0]["items"]
     assert items[0]["title"] == "年度施政目標" and items[0]["text"].startswith("依據地方制度法")
+
+
+CONTENTS = """【目 錄】
+壹、環境情勢分析與優先發展課題…………………………26-1
+一、環境情勢分析………………………………………26-1
+二、優先發展課題………………………………………26-1
+貳、現有計畫執行成效與資源分配檢討……………………26-3
+參、策略績效目標與衡量指標.........................9
+"""
+BODY = """壹、環境情勢分析與優先發展課題
+一、環境情勢分析
+本會職掌研究發展、綜合計畫、管制考核、為民服務及資訊管理等業務。
+貳、現有計畫執行成效與資源分配檢討
+本會 103 年度計畫均如期完成。
+參、策略績效目標與衡量指標
+提升施政效能。
+"""
+
+
+def test_a_table_of_contents_is_not_imported_as_the_plan(tmp_path):
+    """A plan from a PDF begins with its 目錄: each line became a section, the outline twice over."""
+    plan, run = imported(tmp_path, "臺中市政府研究發展考核委員會中程施政計畫（104至107年度）\n" + CONTENTS + BODY)
+    titles = [section["title"] for section in plan["sections"]]
+    assert titles == ["環境情勢分析與優先發展課題", "現有計畫執行成效與資源分配檢討", "策略績效目標與衡量指標"]
+    assert "目" not in str(plan.get("title")).replace("目標", "")
+    assert "label" not in str(plan["sections"]), "the body's labels are in sequence"
+    assert "……" not in run.stdout
+
