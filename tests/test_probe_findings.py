@@ -116,3 +116,39 @@ def test_a_table_of_contents_is_not_imported_as_the_plan(tmp_path):
     assert "label" not in str(plan["sections"]), "the body's labels are in sequence"
     assert "……" not in run.stdout
 
+
+
+def test_import_of_the_tracked_review_gives_the_new_plan(tmp_path):
+    """A Word file with changes not yet accepted (here the review's diff.tracked.docx): inserted text was
+    lost (「高雄市選舉委員會  年提升服務品質執行計畫」, no year) and moved-away text read twice."""
+    plans = ROOT / "plans" / "kaohsiung-cec"
+    made = plan_command("diff", str(plans / "103.yaml"), str(plans / "104.yaml"), "--format", "tracked",
+                        "-o", str(tmp_path / "tracked.docx"))
+    assert made.returncode == 0, made.stderr
+    assert plan_command("import", str(tmp_path / "tracked.docx"), "-o", str(tmp_path / "back.yaml")).returncode == 0
+    run = plan_command("diff", str(plans / "104.yaml"), str(tmp_path / "back.yaml"), "--exit-code")
+    assert run.returncode == 0, run.stdout
+
+
+def test_import_reads_text_inside_content_controls_and_smart_tags(tmp_path):
+    """Word templates wrap parts in content controls (w:sdt); old files have smart tags: their text was lost."""
+    from docx import Document
+    from docx.oxml import OxmlElement
+
+    word = Document()
+    word.add_paragraph("臺中市政府地政局 113 年提升服務效能執行計畫")
+    paragraphs = [word.add_paragraph(line) for line in ("壹、計畫依據", "依據本府 113 年施政計畫辦理。", "貳、計畫目標", "提升")]
+    control, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+    control.append(content)
+    paragraphs[2]._p.addprevious(control)
+    for paragraph in paragraphs[2:]:
+        content.append(paragraph._p)
+    tag, run, text = OxmlElement("w:smartTag"), OxmlElement("w:r"), OxmlElement("w:t")
+    text.text = "服務品質。"
+    run.append(text)
+    tag.append(run)
+    paragraphs[3]._p.append(tag)
+    word.save(tmp_path / "plan.docx")
+    run = plan_command("import", str(tmp_path / "plan.docx"))
+    assert run.returncode == 0, run.stderr
+    assert "goals: 提升服務品質。" in run.stdout

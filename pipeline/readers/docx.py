@@ -54,7 +54,7 @@ def read(path: str, data: bytes) -> list[Block]:
         blocks.extend(blocks_from_lines(plain))
         plain.clear()
 
-    for child in word.element.body.iterchildren():
+    for child in _blocks_of(word.element.body):
         if child.tag == qn("w:p"):
             found = _paragraph(child, word)
             if found and not found[0].role and not found[0].text.startswith(LIST_MARK):
@@ -69,6 +69,46 @@ def read(path: str, data: bytes) -> list[Block]:
     return blocks
 
 
+def _blocks_of(body):
+    """The paragraphs and tables of the body in order, also those inside content controls (w:sdt) and
+    custom XML, which Word templates wrap around parts of a document."""
+    from docx.oxml.ns import qn
+
+    for child in body.iterchildren():
+        if child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                yield from _blocks_of(content)
+        elif child.tag == qn("w:customXml"):
+            yield from _blocks_of(child)
+        else:
+            yield child
+
+
+def visible_text(p) -> str:
+    """A paragraph's text as it reads with every tracked change accepted: inserted runs (w:ins) and runs
+    inside content controls, smart tags, hyperlinks and fields count; deleted and moved-away text does not."""
+    from docx.oxml.ns import qn
+
+    skipped = {qn("w:del"), qn("w:moveFrom"), qn("w:pPr"), qn("w:rPr"), qn("w:txbxContent"), qn("w:instrText")}
+    breaks = {qn("w:br"): "\n", qn("w:cr"): "\n", qn("w:tab"): "\t", qn("w:noBreakHyphen"): "-"}
+    text: list[str] = []
+
+    def walk(element) -> None:
+        for child in element.iterchildren():
+            if child.tag in skipped:
+                continue
+            if child.tag == qn("w:t"):
+                text.append(child.text or "")
+            elif child.tag in breaks:
+                text.append(breaks[child.tag])
+            else:
+                walk(child)
+
+    walk(p)
+    return "".join(text)
+
+
 def _paragraph(p, word) -> list[Block]:
     from docx.oxml.ns import qn
     from docx.text.paragraph import Paragraph
@@ -78,7 +118,7 @@ def _paragraph(p, word) -> list[Block]:
     para = Paragraph(p, word)
     style = (para.style.name if para.style is not None else "").lower()
     role = "title" if style == "title" else "cover" if "cover" in style else ""
-    text = para.text
+    text = visible_text(p)
     number = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
     if number is None and para.style is not None:  # numbering given by the paragraph's style
         number = para.style.element.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
@@ -97,11 +137,13 @@ def _table(tbl) -> list[list[str | None]]:
 
     rows = []
     for tr in tbl.iterchildren(qn("w:tr")):
+        if tr.find(f"{qn('w:trPr')}/{qn('w:del')}") is not None:  # a row deleted with changes tracked
+            continue
         row = []
         for tc in tr.iterchildren(qn("w:tc")):
             merge = tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
             continued = merge is not None and merge.get(qn("w:val")) in (None, "continue")
-            paragraphs = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in tc.iter(qn("w:p"))]
+            paragraphs = [visible_text(p) for p in tc.iter(qn("w:p"))]
             row.append(None if continued else "\n\n".join(p for p in paragraphs if p.strip()))
         rows.append(row)
     return rows
