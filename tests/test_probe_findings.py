@@ -152,3 +152,23 @@ def test_import_reads_text_inside_content_controls_and_smart_tags(tmp_path):
     run = plan_command("import", str(tmp_path / "plan.docx"))
     assert run.returncode == 0, run.stderr
     assert "goals: 提升服務品質。" in run.stdout
+
+
+def test_later_amendments_under_the_title_are_not_dropped_silently(tmp_path):
+    """Three issuance lines (函頒, then two 函修正): the two amendments vanished without a word."""
+    text = ("經濟部水利署第十河川局計畫書撰寫規定\n108年7月29日水北畫字第10805036800號函頒\n"
+            "109年4月16日水北畫字第10905016320號函修正\n111年8月31日水北畫字第11105034790號函修正\n"
+            "一、本局計畫書之撰寫格式悉依本規定。\n二、計畫書封面：通用格式如附件一。\n")
+    plan, run = imported(tmp_path, text, "plan.txt", "--report")
+    assert plan["issued"] == {"date": "108-07-29", "number": "水北畫字第 10805036800 號"}
+    for amendment in ("109年4月16日水北畫字第10905016320號函修正", "111年8月31日水北畫字第11105034790號函修正"):
+        assert amendment in run.stdout and amendment in run.stderr
+    assert "# 請確認: 原文另有修正紀錄" in run.stdout
+    assert len(plan["sections"]) == 2
+
+
+def test_one_issuance_written_twice_is_no_amendment(tmp_path):
+    text = ("內政部 公告日期:100 年5 月19 日\n內政部 99 年度施政績效報告 公告日期:100 年 5 月 19 日\n"
+            "壹、前言\n一、年度施政目標\n提升施政效能。\n")
+    _, run = imported(tmp_path, text)
+    assert "修正紀錄" not in run.stdout + run.stderr
