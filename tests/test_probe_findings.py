@@ -172,3 +172,28 @@ def test_one_issuance_written_twice_is_no_amendment(tmp_path):
             "壹、前言\n一、年度施政目標\n提升施政效能。\n")
     _, run = imported(tmp_path, text)
     assert "修正紀錄" not in run.stdout + run.stderr
+
+
+def test_symbols_are_cut_from_text_in_order():
+    from pipeline.writers.layout import script_pieces
+
+    assert script_pieces("1.□是□否 說明※") == [("1.", False), ("□", True), ("是", False), ("□", True),
+                                              ("否 說明", False), ("※", True)]
+    assert script_pieces("") == []
+
+
+def test_a_field_of_five_megabytes_builds_in_every_word_processor_format(tmp_path):
+    """A 5 MB text field took minutes to write as DOCX and ODT (each character copied its run again);
+    the time is not asserted here, what is written is."""
+    import zipfile
+
+    text = (ROOT / "plans" / "kaohsiung-cec" / "103.yaml").read_text(encoding="utf-8")
+    big = "本" * (5 * 1024 * 1024 // 3)
+    plan = tmp_path / "103.yaml"
+    plan.write_text(text.replace("targets: 本會第一組、第四組及行政室。", f"targets: {big}□"), encoding="utf-8")
+    run = plan_command("build", str(plan), "-o", str(tmp_path / "out"), "--format", "docx,odt")
+    assert run.returncode == 0, run.stderr
+    document = zipfile.ZipFile(tmp_path / "out" / "plan.docx").read("word/document.xml").decode("utf-8")
+    assert big in document
+    content = zipfile.ZipFile(tmp_path / "out" / "plan.odt").read("content.xml").decode("utf-8")
+    assert big in content
