@@ -197,3 +197,14 @@ def test_a_field_of_five_megabytes_builds_in_every_word_processor_format(tmp_pat
     assert big in document
     content = zipfile.ZipFile(tmp_path / "out" / "plan.odt").read("content.xml").decode("utf-8")
     assert big in content
+
+
+def test_site_refuses_to_write_into_the_plans_folder(tmp_path):
+    """`plan site -o plans` wrote index.html, sitemap.html and a folder per year among the plan files."""
+    shutil.copytree(ROOT / "plans" / "kaohsiung-cec", tmp_path / "plans" / "kaohsiung-cec")
+    before = sorted(p.name for p in (tmp_path / "plans").rglob("*"))
+    for out in ("plans", "plans/kaohsiung-cec", "./plans/"):
+        run = plan_command("site", "-o", out, cwd=tmp_path)
+        assert run.returncode == 2 and "計畫檔資料夾「plans」裡面" in run.stderr, run.stderr
+    assert sorted(p.name for p in (tmp_path / "plans").rglob("*")) == before
+    assert plan_command("site", "-o", "build/site", cwd=tmp_path).returncode == 0
