@@ -82,7 +82,7 @@ class Converter:
         if tp is str:
             return self._scalar(node, path, "文字", str, "text")
         if tp is int:
-            return self._scalar(node, path, "整數（例如 103）", _to_int, "an integer")
+            return self._scalar(node, path, "大於或等於 0 的整數（例如 103）", _to_int, "a whole number")
         if tp is bool:
             return self._scalar(node, path, "「是」或「否」（也可寫 true 或 false）", _to_bool, "yes or no")
         if tp is RocDate:
@@ -116,6 +116,10 @@ class Converter:
         if set(options) == {int, PointRange}:
             if isinstance(node, Scalar) and _RANGE.match(node.text):
                 return self.convert(node, PointRange, path)
+            if isinstance(node, Scalar) and not _INT.match(node.text):
+                self.error(node.where, path, f"{quoted(node.text)}不是配分：配分應該是 0 以上的整數（例如 20），"
+                                             "或分數範圍（例如 8~10）。 (expected points)")
+                return MISSING
             return self.convert(node, int, path)
         raise TypeError(f"unsupported union {options!r}")
 

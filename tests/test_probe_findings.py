@@ -208,3 +208,17 @@ def test_site_refuses_to_write_into_the_plans_folder(tmp_path):
         assert run.returncode == 2 and "計畫檔資料夾「plans」裡面" in run.stderr, run.stderr
     assert sorted(p.name for p in (tmp_path / "plans").rglob("*")) == before
     assert plan_command("site", "-o", "build/site", cwd=tmp_path).returncode == 0
+
+
+def test_negative_points_are_called_points_not_a_non_integer(tmp_path):
+    """「-5」 was reported as 「不是整數（例如 103）」: it is an integer, and 103 is no example of points."""
+    plan = tmp_path / "103.yaml"
+    plan.write_text("agency: 甲機關\nyear: 103\ntitle: 甲機關 103 年計畫\nsections:\n  - title: 甲\n"
+                    "    items:\n      - {text: 項目, points: -5}\n", encoding="utf-8")
+    run = plan_command("validate", str(plan))
+    assert run.returncode == 1
+    assert "7:28: sections[0].items[0].points: 「-5」不是配分" in run.stderr and "例如 20" in run.stderr
+    assert "不是整數" not in run.stderr
+    plan.write_text("agency: 甲機關\nyear: -103\ntitle: 甲機關 103 年計畫\n", encoding="utf-8")
+    run = plan_command("validate", str(plan))
+    assert "「-103」不是大於或等於 0 的整數" in run.stderr
