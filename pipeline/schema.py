@@ -183,6 +183,9 @@ class Converter:
         return obj
 
     def _unknown_key(self, key: str, fields: dict) -> str:
+        if key.startswith("\u3000"):  # typed with a Chinese input method: YAML does not take it as indentation
+            return (f"「{key.lstrip(chr(0x3000) + ' ')}」前面用了全形空白「　」縮排；YAML 只能用半形空白縮排，"
+                    "請把這一行開頭的全形空白換成半形空白（每一層通常是 2 個空白）。 (a full-width space used for indentation)")
         known = list(fields)
         suggestion = self.synonyms.get(key) if self.synonyms.get(key) in fields else None
         if suggestion is None:

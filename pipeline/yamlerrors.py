@@ -2,7 +2,7 @@
 
 PyYAML reports what its parser expected (`expected <block end>, but found '-'`), often a line after
 the mistake. Before translating that, the likely causes are looked for, each on its own line:
-a full-width colon after a key (`title：`), a tab used for indentation, and text that starts with
+a full-width colon after a key (`title：`), a tab or a full-width space used for indentation, and text that starts with
 a character YAML reserves (`**`, `*`, `[`, `@`, `` ` ``, …) and needs quotes.
 """
 from __future__ import annotations
@@ -77,7 +77,7 @@ def syntax_problem(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     line = mark.line + 1 if mark else 1
     col = mark.column + 1 if mark else 1
     first = exc.context_mark.line + 1 if exc.context_mark is not None else line
-    for finder in (_full_width_colon, _tab_indent, _needs_quotes):
+    for finder in (_full_width_colon, _tab_indent, _full_width_indent, _needs_quotes):
         found = finder(lines, line, min(first, line))
         if found:
             at_line, at_col, field, message = found
@@ -113,6 +113,20 @@ def _tab_indent(lines, line, first):
             return number, indent.index("\t") + 1, "", (
                 f"第 {number} 行用了 Tab 縮排；YAML 只能用空白縮排，請把 Tab 換成空白（每一層通常是 2 個空白）。"
                 " (a tab used for indentation)")
+    return None
+
+
+FULL_WIDTH_INDENT = re.compile(r"^[ \t]*\u3000[ \t\u3000]*(?=-\s|[A-Za-z_][A-Za-z0-9_]*\s*[:：])")
+
+
+def _full_width_indent(lines, line, first):
+    """A list item or a key indented with full-width spaces 「　」, as a Chinese input method types them."""
+    for number in _candidates(lines, line, first):
+        match = FULL_WIDTH_INDENT.match(lines[number - 1])
+        if match:
+            return number, match.group(0).index("\u3000") + 1, "", (
+                f"第 {number} 行用了全形空白「　」縮排；YAML 只能用半形空白縮排，請把全形空白換成半形空白"
+                "（每一層通常是 2 個空白）。 (a full-width space used for indentation)")
     return None
 
 

@@ -222,3 +222,30 @@ def test_negative_points_are_called_points_not_a_non_integer(tmp_path):
     plan.write_text("agency: 甲機關\nyear: -103\ntitle: 甲機關 103 年計畫\n", encoding="utf-8")
     run = plan_command("validate", str(plan))
     assert "「-103」不是大於或等於 0 的整數" in run.stderr
+
+
+FULL_WIDTH_INDENTED = [
+    ("goals:\n　　text: 目標\n", 5, 1, "「text」前面用了全形空白「　」縮排"),
+    ("sections:\n  - title: 甲\n    items:\n    　- 乙\n", 7, 5, "第 7 行用了全形空白「　」縮排"),
+    ("goals:\n　text: 乙\n  items:\n    - 丙\n", 5, 1, "第 5 行用了全形空白「　」縮排"),
+]
+
+
+def test_indentation_typed_as_full_width_spaces_is_named(tmp_path):
+    """A Chinese input method types 「　」 for a space: the officer was told of an unknown key 「　　text」
+    or a missing colon, with nothing about the full-width space."""
+    for body, line, column, words in FULL_WIDTH_INDENTED:
+        plan = tmp_path / "103.yaml"
+        plan.write_text("agency: 甲機關\nyear: 103\ntitle: 甲\n" + body, encoding="utf-8")
+        run = plan_command("validate", str(plan))
+        assert run.returncode == 1
+        assert f"103.yaml:{line}:{column}:" in run.stderr and words in run.stderr, run.stderr
+        assert "半形空白" in run.stderr
+
+
+def test_a_text_that_begins_with_full_width_spaces_is_still_text(tmp_path):
+    plan = tmp_path / "103.yaml"
+    plan.write_text("agency: 甲機關\nyear: 103\ntitle: 甲\ngoals: |\n  　　本會為提升服務品質，\n  　　特訂定本計畫。\n",
+                    encoding="utf-8")
+    run = plan_command("validate", str(plan))
+    assert run.returncode == 0, run.stderr
