@@ -16,7 +16,7 @@ from .errors import Problem, Where
 ENDING = "請檢查這一行與上一行的縮排、冒號與引號。"
 KEY_WITH_FULL_WIDTH_COLON = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_]*)\s*：")
 VALUE = re.compile(r"^(\s*(?:-\s+)*(?:[A-Za-z_][A-Za-z0-9_]*:\s+)?)(.+?)\s*$")
-RESERVED_STARTS = ("**", "*", "[", "{", "@", "`", "&", "!", "%", "|", ">")
+RESERVED_STARTS = ("**", "*", "[", "{", "@", "`", "&", "!", "%", "|", ">", "?")
 
 TOKENS = {
     "<scalar>": "一段文字", "<block mapping start>": "一組欄位", "<block sequence start>": "一個清單",
@@ -39,6 +39,7 @@ TRANSLATIONS = [
     (r"found character '(.+)' that cannot start any token", "文字不能以「{0}」開頭，除非用引號括起來"),
     (r"found a tab character", "用了 Tab 縮排；YAML 只能用空白縮排"),
     (r"mapping values are not allowed here", "這裡不能出現「冒號加空白」；若冒號是文字的一部分，請把整段文字用引號括起來"),
+    (r"mapping keys are not allowed here", "這裡不能出現「? 」（YAML 用它標示欄位名稱）；若這是文字，請把整段文字用引號括起來"),
     (r"could not find expected ':'", "找不到應有的冒號「:」"),
     (r"did not find expected key", "縮排不一致，找不到預期的欄位"),
     (r"did not find expected '-' indicator", "清單的縮排不一致"),

@@ -249,3 +249,16 @@ def test_a_text_that_begins_with_full_width_spaces_is_still_text(tmp_path):
                     encoding="utf-8")
     run = plan_command("validate", str(plan))
     assert run.returncode == 0, run.stderr
+
+
+def test_a_text_that_begins_with_a_question_mark_gets_a_chinese_message(tmp_path):
+    """`goals: ? 提升服務` gave 「YAML 語法錯誤：mapping keys are not allowed here」, English in the Chinese."""
+    plan = tmp_path / "103.yaml"
+    plan.write_text("agency: 甲機關\nyear: 103\ntitle: 甲\ngoals: ? 提升服務\n", encoding="utf-8")
+    run = plan_command("validate", str(plan))
+    chinese = run.stderr.split(" (YAML syntax error")[0]
+    assert run.returncode == 1 and "4:8: goals:" in run.stderr and "goals: '? 提升服務'" in chinese
+    assert "mapping keys" not in chinese
+    from pipeline.yamlerrors import translate
+
+    assert "mapping" not in translate("mapping keys are not allowed here")
