@@ -44,6 +44,7 @@ TRANSLATIONS = [
     (r"did not find expected key", "縮排不一致，找不到預期的欄位"),
     (r"did not find expected '-' indicator", "清單的縮排不一致"),
     (r"did not find expected node content", "這裡少了內容"),
+    (r"expected the node content, but found '(.+)'", "這裡應該有內容，卻出現了{0}"),
     (r"block sequence entries are not allowed here", "這裡不能開始清單項目「- 」；請檢查縮排，或把以「-」開頭的文字用引號括起來"),
     (r"sequence entries are not allowed here", "這裡不能開始清單項目「- 」"),
     (r"found undefined alias", "用了未定義的別名"),
@@ -66,7 +67,7 @@ def translate(problem: str) -> str:
         match = re.match(pattern, problem)
         if match:
             token = match.group(1) if match.groups() else ""
-            return chinese.format(TOKENS.get(token, f"「{token}」"))
+            return chinese.replace("{0}", TOKENS.get(token, f"「{token}」"))  # not format: 「{ }」 is text here
     return problem
 
 

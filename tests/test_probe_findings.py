@@ -262,3 +262,22 @@ def test_a_text_that_begins_with_a_question_mark_gets_a_chinese_message(tmp_path
     from pipeline.yamlerrors import translate
 
     assert "mapping" not in translate("mapping keys are not allowed here")
+
+
+def test_unbalanced_braces_far_from_their_line_end_with_a_message(tmp_path):
+    """The message for an unclosed 「{」 contains 「{ }」 and was passed to str.format: a KeyError traceback."""
+    plan = tmp_path / "103.yaml"
+    plan.write_text("agency: 甲機關\nyear: 103\ntitle: 甲\ngoals: {text: 乙,\n  x: 1,\n  y: 2,\n  z: 3,\n  items: \"a\" b}\n",
+                    encoding="utf-8")
+    run = plan_command("validate", str(plan))
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert "8:14: (檔案): YAML 語法錯誤：大括號 { } 沒有成對" in run.stderr
+
+
+def test_every_syntax_error_of_pyyaml_named_in_the_translations_reads_in_chinese():
+    from pipeline.yamlerrors import translate
+
+    for english in ("expected ',' or '}', but got '<scalar>'", "expected ',' or ']', but got '<scalar>'",
+                    "expected the node content, but found '}'"):
+        chinese = translate(english)
+        assert chinese != english and "expected" not in chinese
