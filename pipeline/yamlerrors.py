@@ -31,7 +31,7 @@ TOKENS = {
 # PyYAML's problems, most specific first; {0} is the token or character it names, in Chinese.
 TRANSLATIONS = [
     (r"expected <block end>, but found '(.+)'", "縮排不一致：這裡出現了{0}，但它的縮排與上面同一層的欄位或清單項目對不齊"),
-    (r"expected <document start>, but found '(.+)'", "這裡出現了{0}，但前面的內容已經結束；多半是這一行的縮排比上面少了"),
+    (r"expected '?<document start>'?, but found '(.+)'", "這裡出現了{0}，但前面的內容已經結束；多半是這一行的縮排比上面少了"),
     (r"expected ',' or '\]', but got '(.+)'", "方括號 [ ] 沒有成對，或清單項目之間少了逗號（遇到{0}）"),
     (r"expected ',' or '\}', but got '(.+)'", "大括號 { } 沒有成對，或欄位之間少了逗號（遇到{0}）"),
     (r"expected alphabetic or numeric character, but found '(.+)'", "「*」或「&」在 YAML 是特殊符號，後面卻接了{0}"),

@@ -278,6 +278,7 @@ def test_every_syntax_error_of_pyyaml_named_in_the_translations_reads_in_chinese
     from pipeline.yamlerrors import translate
 
     for english in ("expected ',' or '}', but got '<scalar>'", "expected ',' or ']', but got '<scalar>'",
-                    "expected the node content, but found '}'"):
+                    "expected the node content, but found '}'",
+                    "expected '<document start>', but found '<block mapping start>'"):
         chinese = translate(english)
         assert chinese != english and "expected" not in chinese
