@@ -84,6 +84,7 @@ FAULTS = {errno.ENOSPC: "磁碟已滿", errno.EDQUOT: "超過磁碟配額", errn
 
 def fault_message(exc: OSError, path: str) -> str:
     """One line for a file-system fault: the path, what happened in plain words, the system's words."""
-    where = exc.filename if isinstance(exc.filename, str) else path
-    plain = FAULTS.get(exc.errno, "無法寫入")
-    return f"{where}: {plain}，無法寫入。 ({exc.strerror or exc})"
+    where = exc.filename if isinstance(exc.filename, str) and exc.filename else path
+    plain = FAULTS.get(exc.errno)
+    words = f"{plain}，無法寫入。" if plain else "無法寫入。"
+    return f"{where}: {words} ({exc.strerror or exc})" if where else f"{words} ({exc.strerror or exc})"

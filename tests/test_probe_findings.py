@@ -282,3 +282,29 @@ def test_every_syntax_error_of_pyyaml_named_in_the_translations_reads_in_chinese
                     "expected '<document start>', but found '<block mapping start>'"):
         chinese = translate(english)
         assert chinese != english and "expected" not in chinese
+
+
+def test_a_reader_that_goes_away_ends_the_output_quietly(tmp_path):
+    """`plan diff a b | head -1`: 「: 無法寫入，無法寫入。 (Broken pipe)」 and exit 1; now quiet, as git is."""
+    import os
+
+    plans = ROOT / "plans"
+    for args in (["diff", str(plans / "kaohsiung-cec" / "103.yaml"), str(plans / "keelung-cec" / "105.yaml"),
+                  "--format", "json,text"], ["schema"], ["import", str(ROOT / "tests" / "fixtures" / "keelung-cec-105.txt")]):
+        read, write = os.pipe()
+        os.close(read)   # the reader is gone before anything is written
+        run = subprocess.run([sys.executable, "-m", "pipeline", *args], stdout=write, stderr=subprocess.PIPE,
+                             text=True, cwd=ROOT)
+        os.close(write)
+        assert run.returncode == 141, (args, run.stderr)
+        assert run.stderr == "", (args, run.stderr)
+
+
+def test_a_fault_without_a_known_cause_is_said_once():
+    import errno
+
+    from pipeline.files import fault_message
+
+    message = fault_message(OSError(errno.EIO, "Input/output error"), "build/plan.docx")
+    assert message == "build/plan.docx: 無法寫入。 (Input/output error)"
+    assert fault_message(OSError(errno.ENOSPC, "No space left on device"), "x") == "x: 磁碟已滿，無法寫入。 (No space left on device)"
