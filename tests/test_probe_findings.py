@@ -308,3 +308,15 @@ def test_a_fault_without_a_known_cause_is_said_once():
     message = fault_message(OSError(errno.EIO, "Input/output error"), "build/plan.docx")
     assert message == "build/plan.docx: 無法寫入。 (Input/output error)"
     assert fault_message(OSError(errno.ENOSPC, "No space left on device"), "x") == "x: 磁碟已滿，無法寫入。 (No space left on device)"
+
+
+def test_diff_says_when_the_two_plans_look_swapped_or_of_two_agencies():
+    """`plan diff 104.yaml 103.yaml` reviewed the year going back as 「年度更新」 without a word."""
+    plans = ROOT / "plans"
+    swapped = plan_command("diff", str(plans / "kaohsiung-cec" / "104.yaml"), str(plans / "kaohsiung-cec" / "103.yaml"))
+    assert swapped.returncode == 0 and "OLD（" in swapped.stderr and "是 104 年" in swapped.stderr
+    assert "注意" not in swapped.stdout, "standard output carries only the review"
+    other = plan_command("diff", str(plans / "kaohsiung-cec" / "103.yaml"), str(plans / "keelung-cec" / "105.yaml"))
+    assert "兩份計畫的機關不同（高雄市選舉委員會、基隆市選舉委員會）" in other.stderr
+    usual = plan_command("diff", str(plans / "kaohsiung-cec" / "103.yaml"), str(plans / "kaohsiung-cec" / "104.yaml"))
+    assert usual.returncode == 0 and "注意" not in usual.stderr
