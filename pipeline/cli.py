@@ -304,12 +304,12 @@ def new_year(agency: str, year: str, force: bool) -> None:
     from .build import SLUG
     from .errors import UsageError
     from .newyear import new_plan
-    from .rocdate import plan_year
+    from .rocdate import not_a_year, plan_year
 
     if not SLUG.match(agency):
         raise UsageError(f"機關代號「{agency}」只能用小寫英文字母、數字與連字號。 (AGENCY must be a slug)")
     if plan_year(year) is None:
-        raise UsageError(f"YEAR「{year}」不是民國年（例如 104）。 (YEAR must be an ROC year)")
+        raise UsageError(not_a_year(year, 104))
     source, target, checks = new_plan(agency, int(year), force=force)
     click.echo(f"已寫入 wrote {target}（依 {source}）", err=True)
     if checks:

@@ -320,3 +320,13 @@ def test_diff_says_when_the_two_plans_look_swapped_or_of_two_agencies():
     assert "兩份計畫的機關不同（高雄市選舉委員會、基隆市選舉委員會）" in other.stderr
     usual = plan_command("diff", str(plans / "kaohsiung-cec" / "103.yaml"), str(plans / "kaohsiung-cec" / "104.yaml"))
     assert usual.returncode == 0 and "注意" not in usual.stderr
+
+
+def test_a_western_year_for_year_is_converted_in_the_message(tmp_path):
+    """`plan new kaohsiung-cec 2025` was only told 「不是民國年（例如 104）」."""
+    run = plan_command("new", "kaohsiung-cec", "2025", cwd=tmp_path)
+    assert run.returncode == 2 and "西元 2025 年是民國 114 年" in run.stderr
+    run = plan_command("make", "kaohsiung-cec", "2014", cwd=tmp_path)
+    assert run.returncode == 2 and "西元 2014 年是民國 103 年" in run.stderr
+    run = plan_command("make", "kaohsiung-cec", "abc", cwd=tmp_path)
+    assert run.returncode == 2 and "YEAR「abc」不是民國年" in run.stderr
