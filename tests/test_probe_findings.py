@@ -330,3 +330,46 @@ def test_a_western_year_for_year_is_converted_in_the_message(tmp_path):
     assert run.returncode == 2 and "西元 2014 年是民國 103 年" in run.stderr
     run = plan_command("make", "kaohsiung-cec", "abc", cwd=tmp_path)
     assert run.returncode == 2 and "YEAR「abc」不是民國年" in run.stderr
+
+
+def chinese_list_docx(path, paragraphs):
+    """A Word file whose labels are Word's own list numbering in the Chinese formats Word offers:
+    壹、(ideographLegalTraditional) → 一、(taiwaneseCountingThousand) → （一）; `paragraphs` are
+    (depth or None, text)."""
+    from docx import Document
+    from docx.oxml import parse_xml
+
+    word = Document()
+    word.add_paragraph("臺南市政府地政局 113 年提升服務效能執行計畫", style="Title")
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    numbering = word.part.numbering_part.element
+    levels = "".join(f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl>'
+                     for i, (fmt, text) in enumerate([("ideographLegalTraditional", "%1、"),
+                                                      ("taiwaneseCountingThousand", "%2、"),
+                                                      ("taiwaneseCountingThousand", "（%3）")]))
+    numbering.insert(0, parse_xml(f'<w:abstractNum {w} w:abstractNumId="90">{levels}</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {w} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    for depth, text in paragraphs:
+        paragraph = word.add_paragraph(text)
+        if depth is not None:
+            paragraph._p.get_or_add_pPr().append(parse_xml(
+                f'<w:numPr {w}><w:ilvl w:val="{depth}"/><w:numId w:val="90"/></w:numPr>'))
+    word.save(path)
+
+
+def test_a_word_file_numbered_by_words_own_chinese_lists_imports(tmp_path):
+    """Word's 壹、貳、 / 一、二、 list numbering is not in the text: such a file was refused as 「not a plan」."""
+    chinese_list_docx(tmp_path / "plan.docx", [
+        (0, "計畫依據"), (None, "依據本府 113 年施政計畫辦理。"), (0, "實施方式"),
+        (1, "服務態度"), (2, "設置服務台。"), (2, "提供引導。"), (1, "服務環境"), (2, "洽公場所明亮整潔。"),
+        (0, "預期效益"), (None, "提升民眾滿意度。")])
+    run = plan_command("import", str(tmp_path / "plan.docx"), "--report")
+    assert run.returncode == 0, run.stderr
+    import yaml
+
+    plan = yaml.safe_load(run.stdout)
+    assert plan["basis"] == "依據本府 113 年施政計畫辦理。"
+    steps = plan["steps"]["items"]
+    assert [item["title"] for item in steps] == ["服務態度", "服務環境"]
+    assert steps[0]["items"] == ["設置服務台。", "提供引導。"] and steps[1]["items"] == ["洽公場所明亮整潔。"]
+    assert [s["title"] for s in plan["sections"]] == ["預期效益"]

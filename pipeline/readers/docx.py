@@ -8,8 +8,10 @@ is cleaned the same way (「- 」, <p>, bullets, chrome) and its tab-separated p
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
+from ..numbering import branch, chinese_numeral, legal_numeral, stem
 from . import Block, NotAPlan
 
 MAX_DOCX_XML = 50 * 1024 * 1024   # uncompressed document.xml larger than this is refused (zip bombs)
@@ -49,6 +51,7 @@ def read(path: str, data: bytes) -> list[Block]:
 
     blocks: list[Block] = []
     plain: list[str] = []
+    labels = ListLabels(word)
 
     def flush() -> None:
         blocks.extend(blocks_from_lines(plain))
@@ -56,7 +59,7 @@ def read(path: str, data: bytes) -> list[Block]:
 
     for child in _blocks_of(word.element.body):
         if child.tag == qn("w:p"):
-            found = _paragraph(child, word)
+            found = _paragraph(child, word, labels)
             if found and not found[0].role and not found[0].text.startswith(LIST_MARK):
                 plain.extend(b.text for b in found)
                 continue
@@ -109,7 +112,7 @@ def visible_text(p) -> str:
     return "".join(text)
 
 
-def _paragraph(p, word) -> list[Block]:
+def _paragraph(p, word, labels: "ListLabels") -> list[Block]:
     from docx.oxml.ns import qn
     from docx.text.paragraph import Paragraph
 
@@ -126,10 +129,77 @@ def _paragraph(p, word) -> list[Block]:
         text = text.replace("\t", "")
         level = number.find(qn("w:ilvl"))
         depth = int(level.get(qn("w:val"))) if level is not None else 0
-        text = LIST_MARK * (depth + 1) + text
+        instance = number.find(qn("w:numId"))
+        shown = labels.next(instance.get(qn("w:val")) if instance is not None else None, depth)
+        if shown != "":
+            text = (shown or LIST_MARK * (depth + 1)) + text
     if role != "title":
         return [Block(text=text.strip("\n"), role=role)] if text.strip() else []
     return [Block(text=line.strip(), role=role) for line in text.split("\n") if line.strip()]
+
+
+class ListLabels:
+    """The labels Word draws for its own list numbering (numbering.xml), counted as Word counts them:
+    「%1、」 in taiwaneseCountingThousand gives 一、二、, ideographLegalTraditional 壹、貳、, 「（%2）」 （一）.
+    `next` gives a paragraph's label; None when its format is not one a plan uses (bullets, letters), so
+    only its depth is known; "" when the paragraph is not numbered after all (numId 0)."""
+
+    FORMATS = {"decimal": str, "decimalZero": str, "ideographLegalTraditional": lambda n: legal_numeral(n),
+               "taiwaneseCountingThousand": lambda n: chinese_numeral(n), "taiwaneseCounting": lambda n: chinese_numeral(n),
+               "chineseCounting": lambda n: chinese_numeral(n), "chineseCountingThousand": lambda n: chinese_numeral(n),
+               "ideographTraditional": lambda n: stem(n), "ideographZodiac": lambda n: branch(n),
+               "decimalFullWidth": lambda n: str(n).translate(FULL_WIDTH), "decimalFullWidth2": lambda n: str(n).translate(FULL_WIDTH),
+               "decimalEnclosedParen": lambda n: f"({n})"}
+
+    def __init__(self, word):
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}   # numId → level → (format, text, start)
+        self.counts: dict[str, dict[int, int]] = {}
+        try:
+            numbering = word.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        from docx.oxml.ns import qn
+
+        abstract = {a.get(qn("w:abstractNumId")): a for a in numbering.iterchildren(qn("w:abstractNum"))}
+        for num in numbering.iterchildren(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            definition = abstract.get(ref.get(qn("w:val"))) if ref is not None else None
+            if definition is None:
+                continue
+            levels = {}
+            for lvl in definition.iterchildren(qn("w:lvl")):
+                fmt, text, start = (lvl.find(qn(f"w:{tag}")) for tag in ("numFmt", "lvlText", "start"))
+                levels[int(lvl.get(qn("w:ilvl"), "0"))] = (
+                    fmt.get(qn("w:val"), "decimal") if fmt is not None else "decimal",
+                    text.get(qn("w:val"), "") if text is not None else "",
+                    int(start.get(qn("w:val"), "1")) if start is not None else 1)
+            for override in num.iterchildren(qn("w:lvlOverride")):
+                restart = override.find(qn("w:startOverride"))
+                level = int(override.get(qn("w:ilvl"), "0"))
+                if restart is not None and level in levels:
+                    levels[level] = (*levels[level][:2], int(restart.get(qn("w:val"), "1")))
+            self.levels[num.get(qn("w:numId"))] = levels
+
+    def next(self, num_id: str | None, depth: int) -> str | None:
+        if num_id == "0":
+            return ""
+        levels = self.levels.get(num_id or "")
+        if not levels or depth not in levels:
+            return None
+        counts = self.counts.setdefault(num_id, {})
+        counts[depth] = counts.get(depth, levels[depth][2] - 1) + 1
+        for deeper in [d for d in counts if d > depth]:
+            del counts[deeper]   # a deeper level starts again under each item of this one
+        text = levels[depth][1]
+        for level in sorted({int(k) - 1 for k in re.findall(r"%(\d)", text)}, reverse=True):
+            fmt, _, start = levels.get(level, ("", "", 1))
+            if fmt not in self.FORMATS:
+                return None
+            text = text.replace(f"%{level + 1}", self.FORMATS[fmt](counts.get(level, start)))
+        return text or None
+
+
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
 def _table(tbl) -> list[list[str | None]]:
