@@ -373,3 +373,30 @@ def test_a_word_file_numbered_by_words_own_chinese_lists_imports(tmp_path):
     assert [item["title"] for item in steps] == ["服務態度", "服務環境"]
     assert steps[0]["items"] == ["設置服務台。", "提供引導。"] and steps[1]["items"] == ["洽公場所明亮整潔。"]
     assert [s["title"] for s in plan["sections"]] == ["預期效益"]
+
+
+def test_characters_that_print_as_nothing_stay_out_of_an_imported_plan(tmp_path):
+    """Text pasted from a web page carries zero-width spaces, a BOM inside the text and soft hyphens: the
+    imported plan kept them and failed `plan validate --strict` (README: the YAML import writes validates)."""
+    text = ("臺南市政府地政局 113 年提升服務效能執行計畫\n壹、\u00a0計畫依據\n依據本府\u200b113 年施政計畫辦理。\n"
+            "貳、實施方式\n一、設置服務台。\n二、\u200b提供\ufeff引導。\n參、預期\u00ad效益\u2028提升滿意度。\n")
+    source = tmp_path / "page.txt"
+    source.write_text(text, encoding="utf-8")
+    run = plan_command("import", str(source), "-o", str(tmp_path / "113.yaml"))
+    assert run.returncode == 0, run.stderr
+    written = (tmp_path / "113.yaml").read_text(encoding="utf-8")
+    assert not any(ch in written for ch in "\u200b\ufeff\u00ad\u2028"), written
+    assert "提供引導。" in written and "title: 預期效益" in written
+    strict = plan_command("validate", "--strict", str(tmp_path / "113.yaml"))
+    assert strict.returncode == 0, strict.stderr
+
+
+def test_characters_that_print_as_nothing_stay_out_of_a_word_import(tmp_path):
+    from docx import Document
+
+    word = Document()
+    for line in ("臺南市政府地政局 113 年提升服務效能執行計畫", "壹、計畫依據", "依據本府\u200b113 年施政計畫辦理。"):
+        word.add_paragraph(line)
+    word.save(tmp_path / "plan.docx")
+    run = plan_command("import", str(tmp_path / "plan.docx"))
+    assert run.returncode == 0 and "basis: 依據本府113 年施政計畫辦理。" in run.stdout, run.stdout

@@ -74,7 +74,10 @@ def decode(path: str, data: bytes) -> str:
 
 
 def carriable(text: str) -> str:
-    """Text without what no document can carry: form feeds and vertical tabs become line breaks, other controls go."""
-    from ..characters import UNCARRIABLE
+    """Text without what no document can carry and what prints as nothing: form feeds, vertical tabs and
+    Unicode's line and paragraph separators become line breaks; other controls, zero-width spaces and
+    joiners, direction marks, a byte-order mark inside the text and soft hyphens (a web page's) go."""
+    from ..characters import INVISIBLE, UNCARRIABLE
 
-    return UNCARRIABLE.sub(lambda m: "\n" if m.group(0) in "\x0b\x0c" else "", text)
+    text = UNCARRIABLE.sub(lambda m: "\n" if m.group(0) in "\x0b\x0c" else "", text)
+    return INVISIBLE.sub(lambda m: "\n" if m.group(0) in "\u2028\u2029" else "", text).replace("\u00ad", "")

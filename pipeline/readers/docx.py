@@ -12,7 +12,7 @@ import re
 import zipfile
 
 from ..numbering import branch, chinese_numeral, legal_numeral, stem
-from . import Block, NotAPlan
+from . import Block, NotAPlan, carriable
 
 MAX_DOCX_XML = 50 * 1024 * 1024   # uncompressed document.xml larger than this is refused (zip bombs)
 MAX_RATIO = 200                   # nor a part compressed more than this
@@ -109,7 +109,7 @@ def visible_text(p) -> str:
                 walk(child)
 
     walk(p)
-    return "".join(text)
+    return carriable("".join(text))
 
 
 def _paragraph(p, word, labels: "ListLabels") -> list[Block]:
