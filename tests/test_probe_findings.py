@@ -289,7 +289,7 @@ def test_a_reader_that_goes_away_ends_the_output_quietly(tmp_path):
     import os
 
     plans = ROOT / "plans"
-    for args in (["diff", str(plans / "kaohsiung-cec" / "103.yaml"), str(plans / "keelung-cec" / "105.yaml"),
+    for args in (["diff", str(plans / "kaohsiung-cec" / "103.yaml"), str(plans / "kaohsiung-cec" / "104.yaml"),
                   "--format", "json,text"], ["schema"], ["import", str(ROOT / "tests" / "fixtures" / "keelung-cec-105.txt")]):
         read, write = os.pipe()
         os.close(read)   # the reader is gone before anything is written
@@ -400,3 +400,25 @@ def test_characters_that_print_as_nothing_stay_out_of_a_word_import(tmp_path):
     word.save(tmp_path / "plan.docx")
     run = plan_command("import", str(tmp_path / "plan.docx"))
     assert run.returncode == 0 and "basis: 依據本府113 年施政計畫辦理。" in run.stdout, run.stdout
+
+
+def test_a_word_cell_merged_across_columns_keeps_the_other_cells_in_their_columns(tmp_path):
+    """A cell spanning two columns (gridSpan) shifted the rest of its row: 「登記課」 landed under 執行策略."""
+    from docx import Document
+    import yaml
+
+    word = Document()
+    word.add_paragraph("臺南市政府地政局 113 年提升服務效能執行計畫")
+    word.add_paragraph("壹、實施方式")
+    table = word.add_table(rows=3, cols=3)
+    for column, text in enumerate(["實施要項", "執行策略", "承辦單位"]):
+        table.cell(0, column).text = text
+    for column, text in enumerate(["服務禮儀", "辦理教育訓練", "各課"]):
+        table.cell(1, column).text = text
+    table.cell(2, 0).merge(table.cell(2, 1)).text = "便民措施"
+    table.cell(2, 2).text = "登記課"
+    word.save(tmp_path / "plan.docx")
+    run = plan_command("import", str(tmp_path / "plan.docx"))
+    assert run.returncode == 0, run.stderr
+    rows = yaml.safe_load(run.stdout)["steps"]["table"]["rows"]
+    assert rows[1][0] == "便民措施" and rows[1][2] == "登記課" and len(rows[1]) == 3

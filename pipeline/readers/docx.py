@@ -215,5 +215,9 @@ def _table(tbl) -> list[list[str | None]]:
             continued = merge is not None and merge.get(qn("w:val")) in (None, "continue")
             paragraphs = [visible_text(p) for p in tc.iter(qn("w:p"))]
             row.append(None if continued else "\n\n".join(p for p in paragraphs if p.strip()))
+            span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+            if span is not None and span.get(qn("w:val"), "1").isdigit():
+                # a cell merged across columns: the columns it covers stay in place, empty
+                row.extend([None if continued else ""] * (int(span.get(qn("w:val"))) - 1))
         rows.append(row)
     return rows
