@@ -422,3 +422,18 @@ def test_a_word_cell_merged_across_columns_keeps_the_other_cells_in_their_column
     assert run.returncode == 0, run.stderr
     rows = yaml.safe_load(run.stdout)["steps"]["table"]["rows"]
     assert rows[1][0] == "便民措施" and rows[1][2] == "登記課" and len(rows[1]) == 3
+
+
+def test_a_title_wrapped_over_two_lines_by_a_pdf_is_read_whole(tmp_path):
+    """pdftotext of a centred title 「○○事務所 提升政府服務品質」 / 「執行計畫」: the title became 「執行計畫」."""
+    text = ("高雄縣鳳山市第一戶政事務所\n「97 年提升政府服務品質執行計畫」\n高雄縣鳳山市第一戶政事務所 訂定\n"
+            "中華民國 96 年 12 月 3 日\n高雄縣鳳山市第一戶政事務所 提升政府服務品質\n                   執行計畫\n"
+            "壹、依據：\n依據本府 97 年施政計畫辦理。\n貳、目標：\n提升服務品質。\n")
+    plan, _ = imported(tmp_path, text)
+    assert plan["title"] == ["高雄縣鳳山市第一戶政事務所 提升政府服務品質執行計畫"]
+    assert plan["cover"] == {"title": "「97 年提升政府服務品質執行計畫」", "note": "高雄縣鳳山市第一戶政事務所 訂定"}
+
+
+def test_a_short_title_after_the_agency_line_is_not_joined_to_it(tmp_path):
+    plan, _ = imported(tmp_path, "臺南市政府地政局\n服務計畫\n壹、依據：\n依據本府施政計畫辦理。\n", "plan.txt", "--year", "113")
+    assert plan["title"] == ["服務計畫"] and plan["agency"] == "臺南市政府地政局"

@@ -109,11 +109,28 @@ def read_head(head: list[Block]) -> Head:
     if not info.titles:
         keyword = [t for t in rest if TITLE_WORDS.search(t)]
         chosen = keyword[-1] if keyword else (rest[-1] if rest else "")
+        before = _wrapped_before(chosen, [t for t, _ in candidates], agencies)
+        if before:
+            rest.remove(before)
+            chosen = before + chosen
         info.titles = [chosen.strip("「」『』 ")] if chosen else []
     info.others = [t for t in dict.fromkeys(rest) if t.strip("「」『』 ") not in info.titles]
     info.year = (_year_in(" ".join(info.titles)) or _year_in(" ".join(rest))
                  or (info.issued_date.year if info.issued_date else 0))
     return info
+
+
+def _wrapped_before(title: str, lines: list[str], agencies: list[str]) -> str | None:
+    """The line a title was wrapped from (a PDF's centred title: 「○○事務所 提升政府服務品質」 over 「執行計畫」):
+    the line just before a short title, neither the agency alone nor a sentence nor a title of its own."""
+    if not title or len(title) > 10 or title.startswith(("「", "『")) or title not in lines:
+        return None
+    index = lines.index(title)
+    before = lines[index - 1] if index else ""
+    if (not before or before in agencies or TITLE_WORDS.search(before) or before.endswith(tuple("。：:；;，,」』"))
+            or DATE.search(before)):
+        return None
+    return before
 
 
 def _joined(blocks: list[Block]) -> list[tuple[str, str]]:
