@@ -407,6 +407,8 @@ def import_plan(source: str, out: str | None, report: bool, year: int | None, fo
             click.echo(f"辨識 recognised: {line}", err=True)
         for key, note in imported.guesses.items():
             click.echo(f"請確認 check: {key}: {note}", err=True)
+        for note in imported.left_out:
+            click.echo(f"請確認 check: {note}", err=True)
     if out:
         from .files import write_atomic
 

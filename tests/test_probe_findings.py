@@ -437,3 +437,31 @@ def test_a_title_wrapped_over_two_lines_by_a_pdf_is_read_whole(tmp_path):
 def test_a_short_title_after_the_agency_line_is_not_joined_to_it(tmp_path):
     plan, _ = imported(tmp_path, "臺南市政府地政局\n服務計畫\n壹、依據：\n依據本府施政計畫辦理。\n", "plan.txt", "--year", "113")
     assert plan["title"] == ["服務計畫"] and plan["agency"] == "臺南市政府地政局"
+
+
+def test_a_picture_in_a_word_file_is_said_to_be_left_out(tmp_path):
+    """A flow chart drawn as a picture vanished from the import without a word."""
+    import base64
+
+    from docx import Document
+
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+    (tmp_path / "chart.png").write_bytes(png)
+    word = Document()
+    for line in ("臺南市政府地政局 113 年提升服務效能執行計畫", "壹、計畫依據", "依據本府 113 年施政計畫辦理。",
+                 "貳、作業流程", "流程如下圖："):
+        word.add_paragraph(line)
+    word.add_picture(str(tmp_path / "chart.png"))
+    word.add_paragraph("參、預期效益")
+    word.add_paragraph("提升滿意度。")
+    word.save(tmp_path / "plan.docx")
+    run = plan_command("import", str(tmp_path / "plan.docx"), "--report", "-o", str(tmp_path / "113.yaml"))
+    assert run.returncode == 0, run.stderr
+    written = (tmp_path / "113.yaml").read_text(encoding="utf-8")
+    assert "# 請確認: 原文「流程如下圖：」之後有一張圖" in written
+    assert "原文「流程如下圖：」之後有一張圖" in run.stderr and "圖：1 張沒有匯入" in run.stderr
+    import yaml
+
+    plan = yaml.safe_load(written)
+    assert [s["title"] for s in plan["sections"]] == ["作業流程", "預期效益"]
+    assert plan["sections"][0]["text"] == "流程如下圖："

@@ -57,14 +57,18 @@ def read(path: str, data: bytes) -> list[Block]:
         blocks.extend(blocks_from_lines(plain))
         plain.clear()
 
+    pictures = {qn("w:drawing"), qn("w:pict"), qn("w:object")}
     for child in _blocks_of(word.element.body):
         if child.tag == qn("w:p"):
             found = _paragraph(child, word, labels)
             if found and not found[0].role and not found[0].text.startswith(LIST_MARK):
                 plain.extend(b.text for b in found)
-                continue
-            flush()
-            blocks.extend(found)
+            else:
+                flush()
+                blocks.extend(found)
+            if any(element.tag in pictures for element in child.iter()):
+                flush()
+                blocks.append(Block(role="figure"))   # a picture, chart or text box: a plan file has none
         elif child.tag == qn("w:tbl"):
             flush()
             blocks.append(Block(table=_table(child)))
