@@ -40,13 +40,14 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--strict", is_flag=True, help="把寫作慣例的警告也當成錯誤。 Treat warnings as errors.")
 def validate(files: tuple[str, ...], strict: bool) -> None:
-    """檢查計畫檔；有錯誤時每個問題一行，結束代碼 1。"""
+    """檢查計畫檔（或資料夾裡的每一份計畫）；有錯誤時每個問題一行，結束代碼 1。"""
     from .conventions import convention_warnings
     from .loader import load_plan
 
+    files = _plans_in(files)
     failed: list[str] = []
     warned = 0
     for path in files:
@@ -65,6 +66,25 @@ def validate(files: tuple[str, ...], strict: bool) -> None:
     if failed:
         sys.exit(1)  # the problems above, one line each, are the whole answer
     click.echo(_validation_summary(len(files), warned), err=True)
+
+
+def _plans_in(paths: tuple[str, ...]) -> list[str]:
+    """Each file as given; a folder as every <agency>/<year>.yaml in it (as `plan build` takes one)."""
+    import os
+
+    from .build import plan_files
+    from .errors import UsageError
+
+    found: list[str] = []
+    for path in paths:
+        if path != STDIN and os.path.isdir(path):
+            inside_folder = [plan for plan, _ in plan_files(path)]
+            if not inside_folder:
+                raise UsageError(f"{path}: 這個資料夾裡沒有計畫檔（<機關>/<年度>.yaml）。 (no plans in folder)")
+            found += inside_folder
+        else:
+            found.append(path)
+    return found
 
 
 def _validation_summary(checked: int, warned: int) -> str:

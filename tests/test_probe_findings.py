@@ -465,3 +465,17 @@ def test_a_picture_in_a_word_file_is_said_to_be_left_out(tmp_path):
     plan = yaml.safe_load(written)
     assert [s["title"] for s in plan["sections"]] == ["作業流程", "預期效益"]
     assert plan["sections"][0]["text"] == "流程如下圖："
+
+
+def test_validate_takes_a_folder_of_plans_as_build_does(tmp_path):
+    """`plan build plans` builds every plan; `plan validate plans` was refused: 「是資料夾，這裡要的是檔案」."""
+    run = plan_command("validate", "plans")
+    assert run.returncode == 0 and "4 份計畫皆無問題" in run.stderr, run.stderr
+    shutil.copytree(ROOT / "plans" / "kaohsiung-cec", tmp_path / "plans" / "kaohsiung-cec")
+    broken = tmp_path / "plans" / "kaohsiung-cec" / "104.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("year: 104", "year: 一零四"), encoding="utf-8")
+    run = plan_command("validate", "plans", cwd=tmp_path)
+    assert run.returncode == 1 and "104.yaml:" in run.stderr and "year" in run.stderr
+    (tmp_path / "empty").mkdir()
+    run = plan_command("validate", "empty", cwd=tmp_path)
+    assert run.returncode == 2 and "這個資料夾裡沒有計畫檔" in run.stderr
