@@ -186,6 +186,9 @@ class Converter:
         if key.startswith("\u3000"):  # typed with a Chinese input method: YAML does not take it as indentation
             return (f"「{key.lstrip(chr(0x3000) + ' ')}」前面用了全形空白「　」縮排；YAML 只能用半形空白縮排，"
                     "請把這一行開頭的全形空白換成半形空白（每一層通常是 2 個空白）。 (a full-width space used for indentation)")
+        if key == "<<":
+            return ("計畫檔不支援 YAML 的合併鍵「<<」；請把要合併的欄位直接寫在這裡。"
+                    " (merge keys are not supported in plan files)")
         known = list(fields)
         suggestion = self.synonyms.get(key) if self.synonyms.get(key) in fields else None
         if suggestion is None:

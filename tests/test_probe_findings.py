@@ -479,3 +479,12 @@ def test_validate_takes_a_folder_of_plans_as_build_does(tmp_path):
     (tmp_path / "empty").mkdir()
     run = plan_command("validate", "empty", cwd=tmp_path)
     assert run.returncode == 2 and "這個資料夾裡沒有計畫檔" in run.stderr
+
+
+def test_a_merge_key_is_named_as_such(tmp_path):
+    """`<<: {start: …}` was 「不認得的欄位「<<」；可用的欄位有：…」, a list of fields that does not help."""
+    plan = tmp_path / "103.yaml"
+    plan.write_text("agency: 甲機關\nyear: 103\ntitle: 甲\nperiod:\n  <<: {start: 103-01-01}\n  end: 103-12-31\n",
+                    encoding="utf-8")
+    run = plan_command("validate", str(plan))
+    assert run.returncode == 1 and "5:3: period.<<: 計畫檔不支援 YAML 的合併鍵「<<」" in run.stderr
