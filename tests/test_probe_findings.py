@@ -488,3 +488,16 @@ def test_a_merge_key_is_named_as_such(tmp_path):
                     encoding="utf-8")
     run = plan_command("validate", str(plan))
     assert run.returncode == 1 and "5:3: period.<<: 計畫檔不支援 YAML 的合併鍵「<<」" in run.stderr
+
+
+def test_labels_typed_with_a_period_or_a_space_before_the_comma_are_read(tmp_path):
+    """「壹.計畫依據」「一.設置」 (typed) and 「一 、」 (a PDF's spacing): the file was refused as not a plan."""
+    for top, second in (("壹.", "一."), ("壹．", "一．"), ("壹 、", "一 、")):
+        text = (f"臺南市政府地政局 113 年提升服務效能執行計畫\n{top}計畫依據\n依據本府 113 年施政計畫辦理。\n"
+                f"{top.replace('壹', '貳')}實施方式\n{second}設置服務台。\n{second.replace('一', '二')}提供引導。\n")
+        plan, _ = imported(tmp_path, text)
+        assert plan["basis"] == "依據本府 113 年施政計畫辦理。", top
+        assert plan["steps"]["items"] == ["設置服務台。", "提供引導。"], top
+        assert "label" not in str(plan["steps"]), "read as the usual labels, in sequence"
+    plan, _ = imported(tmp_path, "臺南市政府地政局 113 年計畫\n一、依據\n本府計畫。\n二、經費\n一.5 億元由本府編列。\n")
+    assert plan["sections"][0]["text"] == "一.5 億元由本府編列。", "a decimal is no label"
