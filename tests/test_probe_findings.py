@@ -501,3 +501,84 @@ def test_labels_typed_with_a_period_or_a_space_before_the_comma_are_read(tmp_pat
         assert "label" not in str(plan["steps"]), "read as the usual labels, in sequence"
     plan, _ = imported(tmp_path, "臺南市政府地政局 113 年計畫\n一、依據\n本府計畫。\n二、經費\n一.5 億元由本府編列。\n")
     assert plan["sections"][0]["text"] == "一.5 億元由本府編列。", "a decimal is no label"
+
+
+HEADED_PAGE = """# 臺南市政府地政局 113 年提升服務效能執行計畫
+
+## 計畫依據
+
+依據本府 113 年施政計畫辦理。
+
+## 實施方式
+
+### 服務態度
+
+- 設置服務台。
+- 提供引導。
+
+### 服務環境
+
+洽公場所明亮整潔。
+
+## 預期效益
+
+提升滿意度。
+"""
+
+
+def test_a_page_whose_sections_are_markdown_headings_without_numbers(tmp_path):
+    """「## 計畫依據」 headings without labels: the title became 「實施方式」, 計畫依據 and its text were lost,
+    and 「預期效益提升滿意度。」 ran together."""
+    plan, run = imported(tmp_path, HEADED_PAGE, "page.md", "--report")
+    assert plan["title"] == ["臺南市政府地政局 113 年提升服務效能執行計畫"]
+    assert plan["agency"] == "臺南市政府地政局"
+    assert plan["basis"] == "依據本府 113 年施政計畫辦理。"
+    steps = plan["steps"]
+    assert steps["title"] == "實施方式"
+    assert [item["title"] for item in steps["items"]] == ["服務態度", "服務環境"]
+    assert steps["items"][0]["items"] == ["設置服務台。", "提供引導。"]
+    assert steps["items"][1]["text"] == "洽公場所明亮整潔。"
+    assert plan["sections"] == [{"title": "預期效益", "text": "提升滿意度。"}]
+    assert "依 # 的層次推定" in run.stderr
+
+
+def test_markdown_headings_that_carry_labels_are_read_as_written(tmp_path):
+    page = HEADED_PAGE.replace("## 計畫依據", "## 壹、計畫依據").replace("## 實施方式", "## 貳、實施方式") \
+        .replace("### 服務態度", "### 一、服務態度").replace("### 服務環境", "### 二、服務環境").replace("## 預期效益", "## 參、預期效益")
+    plan, run = imported(tmp_path, page, "page.md", "--report")
+    assert "top" not in plan.get("numbering", {}) and "推定" not in run.stderr
+    assert [item["title"] for item in plan["steps"]["items"]] == ["服務態度", "服務環境"]
+
+
+def test_an_interruption_just_after_the_temporary_file_is_made_leaves_nothing(tmp_path, monkeypatch):
+    """Ctrl-C or SIGTERM arriving after the temporary file was created but before write_atomic knew its
+    name left a `.tmp-…` file beside the output (seen when a parallel build was interrupted)."""
+    import os
+    import signal
+
+    import pytest
+
+    from pipeline import files
+
+    class Stopped(Exception):
+        pass
+
+    def stop(*_):
+        raise Stopped()
+
+    real_open = os.open
+
+    def open_then_signalled(*args, **kwargs):
+        handle = real_open(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGTERM)   # delivered at once, unless held
+        return handle
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        monkeypatch.setattr(files.os, "open", open_then_signalled)
+        with pytest.raises(Stopped):
+            files.write_atomic(str(tmp_path / "plan.docx"), b"data")
+    finally:
+        monkeypatch.undo()
+        signal.signal(signal.SIGTERM, previous)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

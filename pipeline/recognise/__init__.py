@@ -50,6 +50,9 @@ def recognise(blocks: list[Block], source: str, year: int | None = None) -> Impo
         top, first = top_level(blocks)
         result.guesses["numbering"] = "原文的清單沒有編號（網頁清單的編號遺失），編號是推定的，請核對層次"
         result.report.append("清單項目沒有編號：依冒號標題推定為 一、（一）")
+    if any(b.role == "heading" for b in blocks):
+        result.guesses["numbering"] = "原文的標題沒有編號（網頁或 Markdown 的 # 標題），編號是依標題層次推定的，請核對"
+        result.report.append("標題沒有編號：依 # 的層次推定為 一、（一）")
     table_only = first is None and any(b.table for b in blocks)
     if first is None and not table_only:
         raise NotAPlan(f"{source}: 找不到「壹、」或「一、」這類的段落標題，看來不是一份計畫。"
