@@ -582,3 +582,20 @@ def test_an_interruption_just_after_the_temporary_file_is_made_leaves_nothing(tm
         monkeypatch.undo()
         signal.signal(signal.SIGTERM, previous)
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_long_paragraph_without_a_reference_is_kept_whole(tmp_path):
+    """A basis of 20,000 characters with no comma took ten seconds and more to import (the reference
+    pattern scanned from every position to the end); the time is not asserted here, what is read is."""
+    long_text = "本所應持續辦理各項便民服務措施並定期檢討" * 1000 + "。"
+    plan, _ = imported(tmp_path, f"臺南市政府地政局 113 年提升服務效能執行計畫\n壹、依據\n{long_text}\n")
+    assert plan["basis"]["text"] == long_text
+
+
+def test_an_issuer_is_a_name_not_a_paragraph():
+    from pipeline.recognise.references import references_in
+
+    refs, _ = references_in("行政院 96 年 7 月 23 日院授研展字第 09600152471 號函頒「政府服務創新精進方案」")
+    assert [r.issuer for r in refs] == ["行政院"]
+    refs, _ = references_in("本" * 100 + "96 年 7 月 23 日院授研展字第 09600152471 號函頒「政府服務創新精進方案」")
+    assert refs == [], "a hundred characters before a date are no issuer"
