@@ -345,7 +345,7 @@ def plan_file(agency: str, year: str, plans_dir: str = "plans") -> str:
         raise UsageError(
             f"AGENCY「{agency}」不是有效的機關代號：只能用小寫英文字母、數字與連字號（例如 kaohsiung-cec）。"
             " (AGENCY must be a slug: [a-z0-9-])")
-    if plan_year(year or "") is None:
+    if not plan_year(year or ""):  # None, or year 0
         raise UsageError(not_a_year(year or "", 103))
     path = os.path.join(plans_dir, agency, f"{int(year)}.yaml")
     if os.path.isfile(path) and not inside(plans_dir, path):

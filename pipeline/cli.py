@@ -328,7 +328,7 @@ def new_year(agency: str, year: str, force: bool) -> None:
 
     if not SLUG.match(agency):
         raise UsageError(f"機關代號「{agency}」只能用小寫英文字母、數字與連字號。 (AGENCY must be a slug)")
-    if plan_year(year) is None:
+    if not plan_year(year):  # None, or year 0
         raise UsageError(not_a_year(year, 104))
     source, target, checks = new_plan(agency, int(year), force=force)
     click.echo(f"已寫入 wrote {target}（依 {source}）", err=True)

@@ -599,3 +599,10 @@ def test_an_issuer_is_a_name_not_a_paragraph():
     assert [r.issuer for r in refs] == ["行政院"]
     refs, _ = references_in("本" * 100 + "96 年 7 月 23 日院授研展字第 09600152471 號函頒「政府服務創新精進方案」")
     assert refs == [], "a hundred characters before a date are no issuer"
+
+
+def test_year_zero_is_no_roc_year(tmp_path):
+    """`plan new kaohsiung-cec 0` said 「沒有 0 年以前的計畫可以沿用」, as if 0 were a year."""
+    for command in ("new", "make"):
+        run = plan_command(command, "kaohsiung-cec", "0", cwd=tmp_path)
+        assert run.returncode == 2 and "YEAR「0」不是民國年" in run.stderr, run.stderr
