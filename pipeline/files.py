@@ -53,8 +53,9 @@ def write_atomic(path: str, data: bytes) -> None:
 
 
 class _interruptions_held:
-    """Ctrl-C and SIGTERM wait until the block ends (then arrive as usual); where the system cannot hold
-    signals (Windows), nothing changes."""
+    """Ctrl-C and SIGTERM wait until the block ends (then arrive as usual) in the thread that holds them:
+    a build worker, which has no other thread. Where the system cannot hold signals (Windows), nothing
+    changes."""
 
     SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
