@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .errors import BuildError, PlanError, UsageError
 from .files import inside, outside_message, write_atomic
-from .rocdate import plan_year
+from .rocdate import not_a_year, plan_year
 from .writers import TEMPLATES
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -345,8 +345,8 @@ def plan_file(agency: str, year: str, plans_dir: str = "plans") -> str:
         raise UsageError(
             f"AGENCY「{agency}」不是有效的機關代號：只能用小寫英文字母、數字與連字號（例如 kaohsiung-cec）。"
             " (AGENCY must be a slug: [a-z0-9-])")
-    if plan_year(year or "") is None:
-        raise UsageError(f"YEAR「{year}」不是民國年（例如 103）。 (YEAR must be an ROC year)")
+    if not plan_year(year or ""):  # None, or year 0
+        raise UsageError(not_a_year(year or "", 103))
     path = os.path.join(plans_dir, agency, f"{int(year)}.yaml")
     if os.path.isfile(path) and not inside(plans_dir, path):
         raise UsageError(outside_message(path, plans_dir))

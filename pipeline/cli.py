@@ -41,13 +41,14 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--strict", is_flag=True, help="把寫作慣例的警告也當成錯誤。 Treat warnings as errors.")
 def validate(files: tuple[str, ...], strict: bool) -> None:
-    """檢查計畫檔；有錯誤時每個問題一行，結束代碼 1。"""
+    """檢查計畫檔（或資料夾裡的每一份計畫）；有錯誤時每個問題一行，結束代碼 1。"""
     from .conventions import convention_warnings
     from .loader import load_plan
 
+    files = _plans_in(files)
     failed: list[str] = []
     warned = 0
     for path in files:
@@ -66,6 +67,25 @@ def validate(files: tuple[str, ...], strict: bool) -> None:
     if failed:
         sys.exit(1)  # the problems above, one line each, are the whole answer
     click.echo(_validation_summary(len(files), warned), err=True)
+
+
+def _plans_in(paths: tuple[str, ...]) -> list[str]:
+    """Each file as given; a folder as every <agency>/<year>.yaml in it (as `plan build` takes one)."""
+    import os
+
+    from .build import plan_files
+    from .errors import UsageError
+
+    found: list[str] = []
+    for path in paths:
+        if path != STDIN and os.path.isdir(path):
+            inside_folder = [plan for plan, _ in plan_files(path)]
+            if not inside_folder:
+                raise UsageError(f"{path}: 這個資料夾裡沒有計畫檔（<機關>/<年度>.yaml）。 (no plans in folder)")
+            found += inside_folder
+        else:
+            found.append(path)
+    return found
 
 
 def _validation_summary(checked: int, warned: int) -> str:
@@ -263,13 +283,27 @@ def _review(old: str, new: str):
     from .loader import load_plan
     from .tree import build_document
 
-    documents = []
+    plans = []
     for path in (old, new):
         try:
-            documents.append(build_document(load_plan(_name(path), _read(path))))
+            plans.append(load_plan(_name(path), _read(path)))
         except PlanProblems as problems:
             _fail(problems)
-    return compare(documents[0], documents[1], old, new)
+    for note in _pair_notes(*plans, old, new):
+        click.echo(note, err=True)
+    return compare(build_document(plans[0]), build_document(plans[1]), old, new)
+
+
+def _pair_notes(older, newer, old: str, new: str) -> list[str]:
+    """What a reviewer should know about the two plans before reading the review: given in reverse order,
+    or of two agencies."""
+    notes = []
+    if older.year > newer.year:
+        notes.append(f"注意：OLD（{old}）是 {older.year} 年，NEW（{new}）是 {newer.year} 年；比較時舊的在前："
+                     f"plan diff 去年的計畫 今年的計畫。 (OLD is the later year: are the two swapped?)")
+    if older.agency != newer.agency:
+        notes.append(f"注意：兩份計畫的機關不同（{older.agency}、{newer.agency}）。 (the plans are of two agencies)")
+    return notes
 
 
 def _write_to_stdout(write_to, suffix: str) -> None:
@@ -304,12 +338,12 @@ def new_year(agency: str, year: str, force: bool) -> None:
     from .build import SLUG
     from .errors import UsageError
     from .newyear import new_plan
-    from .rocdate import plan_year
+    from .rocdate import not_a_year, plan_year
 
     if not SLUG.match(agency):
         raise UsageError(f"機關代號「{agency}」只能用小寫英文字母、數字與連字號。 (AGENCY must be a slug)")
-    if plan_year(year) is None:
-        raise UsageError(f"YEAR「{year}」不是民國年（例如 104）。 (YEAR must be an ROC year)")
+    if not plan_year(year):  # None, or year 0
+        raise UsageError(not_a_year(year, 104))
     source, target, checks = new_plan(agency, int(year), force=force)
     click.echo(f"已寫入 wrote {target}（依 {source}）", err=True)
     if checks:
@@ -407,6 +441,8 @@ def import_plan(source: str, out: str | None, report: bool, year: int | None, fo
             click.echo(f"辨識 recognised: {line}", err=True)
         for key, note in imported.guesses.items():
             click.echo(f"請確認 check: {key}: {note}", err=True)
+        for note in imported.left_out:
+            click.echo(f"請確認 check: {note}", err=True)
     if out:
         from .files import write_atomic
 

@@ -121,6 +121,10 @@ def guarded(command) -> int:
         return command() or 0
     except PlanError as error:
         return fail(error)
+    except BrokenPipeError:  # the reader went away (`| head`, `| less` quit early): nothing to say
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # what is still buffered goes nowhere, not into a second error
+        return 141
     except OSError as exc:  # a file-system fault outside the writers: one line with the path
         from .files import fault_message
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import stat
 
 from .errors import BuildError
@@ -33,7 +34,8 @@ def write_atomic(path: str, data: bytes) -> None:
     temporary = None
     try:
         os.makedirs(folder, exist_ok=True)
-        handle, temporary = _new_temporary(folder, os.path.basename(path))
+        with _interruptions_held():  # Ctrl-C or SIGTERM between creating the file and knowing its name left it behind
+            handle, temporary = _new_temporary(folder, os.path.basename(path))
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         os.chmod(temporary, 0o644)
@@ -48,6 +50,24 @@ def write_atomic(path: str, data: bytes) -> None:
         if isinstance(exc, OSError):
             raise BuildError(fault_message(exc, path)) from None
         raise
+
+
+class _interruptions_held:
+    """Ctrl-C and SIGTERM wait until the block ends (then arrive as usual) in the thread that holds them:
+    a build worker, which has no other thread. Where the system cannot hold signals (Windows), nothing
+    changes."""
+
+    SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+    def __enter__(self):
+        self.before = signal.pthread_sigmask(signal.SIG_BLOCK, self.SIGNALS) if HOLDS_SIGNALS else None
+
+    def __exit__(self, *_):
+        if self.before is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, self.before)
+
+
+HOLDS_SIGNALS = hasattr(signal, "pthread_sigmask")
 
 
 def _new_temporary(folder: str, name: str) -> tuple[int, str]:
@@ -84,6 +104,7 @@ FAULTS = {errno.ENOSPC: "磁碟已滿", errno.EDQUOT: "超過磁碟配額", errn
 
 def fault_message(exc: OSError, path: str) -> str:
     """One line for a file-system fault: the path, what happened in plain words, the system's words."""
-    where = exc.filename if isinstance(exc.filename, str) else path
-    plain = FAULTS.get(exc.errno, "無法寫入")
-    return f"{where}: {plain}，無法寫入。 ({exc.strerror or exc})"
+    where = exc.filename if isinstance(exc.filename, str) and exc.filename else path
+    plain = FAULTS.get(exc.errno)
+    words = f"{plain}，無法寫入。" if plain else "無法寫入。"
+    return f"{where}: {words} ({exc.strerror or exc})" if where else f"{words} ({exc.strerror or exc})"

@@ -27,6 +27,7 @@ def to_yaml_with_notes(imported: Imported, source: str) -> str:
 
     text = to_yaml(imported.plan)
     lines = [f"# 由 plan import 自 {source} 匯入；標有「請確認」之處是推測的，請核對後再使用。\n"]
+    lines += [f"# 請確認: {note}\n" for note in imported.left_out]
     for line in text.splitlines(keepends=True):
         key = line.split(":", 1)[0]
         if not line.startswith((" ", "-")) and key in imported.guesses:

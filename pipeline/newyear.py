@@ -67,10 +67,11 @@ def draft(source: Path, year: int) -> tuple[str, list[str]]:
     header = [f"# 由 plan new 依 {source.name} 產生的 {year} 年度草稿：年度、期程與文中的本年度年份已順延，"
               "核定日期與文號已清除；請檢查後再核定。\n"]
     offset = len(header) + len(checks)
-    header += [f"# 請確認: {_at_line(line + offset, note)}\n" for line, note in checks]
+    notes = [_at_line(line + offset if line else 0, note) for line, note in checks]  # 0: no line to name
+    header += [f"# 請確認: {note}\n" for note in notes]
     text = "".join(header) + body
     load_plan(target, text.encode("utf-8"))  # what is written must load
-    return text, [_at_line(line + offset, note) for line, note in checks]
+    return text, notes
 
 
 HEADER_LINES = re.compile(r"^# (由 plan new 依 |請確認: )")

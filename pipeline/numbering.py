@@ -120,8 +120,9 @@ def _parenthesised(inner: str) -> str:
 def reading_patterns() -> list[tuple[str, str]]:
     """(style, regex) for every label style, in the order they must be tried (（1） before 1)."""
     return [
-        ("壹", rf"[{_LEGAL_CHARS}]+、"),
-        ("一", rf"[{_CHINESE_CHARS}]+、"),
+        # 壹、 一、 — also as extraction and typing leave them: 「一 、」, 「一.」 「壹．」
+        ("壹", rf"[{_LEGAL_CHARS}]+(?: ?、|[.．](?![{_ARABIC}]))"),
+        ("一", rf"[{_CHINESE_CHARS}]+(?: ?、|[.．](?![{_ARABIC}]))"),
         ("（一）", _parenthesised(rf"[{_CHINESE_CHARS}]+")),
         ("（1）", _parenthesised(rf"[{_ARABIC}]+")),
         # 1. 1、 １． — or a bare number directly before text (not a date, a count or a decimal)

@@ -14,6 +14,14 @@ def plan_year(stem: str) -> int | None:
     """The ROC year a plan file's name gives (plans/<agency>/<year>.yaml: 「103」 → 103), or None."""
     return int(stem) if ROC_YEAR.fullmatch(stem) else None
 
+
+def not_a_year(year: str, example: int) -> str:
+    """The message for a YEAR argument that is no ROC year; a Western year is converted for the officer."""
+    if re.fullmatch(r"(19[1-9][0-9]|2[01][0-9][0-9])", year):
+        return (f"YEAR「{year}」看來是西元年；計畫用民國年：西元 {year} 年是民國 {int(year) - ROC_OFFSET} 年。"
+                " (YEAR must be an ROC year)")
+    return f"YEAR「{year}」不是民國年（例如 {example}）。 (YEAR must be an ROC year)"
+
 _PATTERN = re.compile(
     r"^\s*(?:中華)?(?:民國)?\s*(\d{1,3})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
     r"|[-/.](\d{1,2})[-/.](\d{1,2}))\s*$")

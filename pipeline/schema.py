@@ -106,6 +106,10 @@ class Converter:
         if set(options) == {int, PointRange}:
             if isinstance(node, Scalar) and _RANGE.match(node.text):
                 return self.convert(node, PointRange, path)
+            if isinstance(node, Scalar) and not _INT.match(node.text):
+                self.error(node.where, path, f"{quoted(node.text)}不是配分：配分應該是 0 以上的整數（例如 20），"
+                                             "或分數範圍（例如 8~10）。 (expected points)")
+                return MISSING
             return self.convert(node, int, path)
         raise TypeError(f"unsupported union {options!r}")
 
@@ -169,6 +173,12 @@ class Converter:
         return obj
 
     def _unknown_key(self, key: str, fields: dict) -> str:
+        if key.startswith("\u3000"):  # typed with a Chinese input method: YAML does not take it as indentation
+            return (f"「{key.lstrip(chr(0x3000) + ' ')}」前面用了全形空白「　」縮排；YAML 只能用半形空白縮排，"
+                    "請把這一行開頭的全形空白換成半形空白（每一層通常是 2 個空白）。 (a full-width space used for indentation)")
+        if key == "<<":
+            return ("計畫檔不支援 YAML 的合併鍵「<<」；請把要合併的欄位直接寫在這裡。"
+                    " (merge keys are not supported in plan files)")
         known = list(fields)
         suggestion = self.synonyms.get(key) if self.synonyms.get(key) in fields else None
         if suggestion is None:
@@ -230,7 +240,7 @@ def _to_range(text: str) -> PointRange:
 
 SCALARS = {
     str: ("文字", str, "text"),
-    int: ("整數（例如 103）", _to_int, "an integer"),
+    int: ("大於或等於 0 的整數（例如 103）", _to_int, "a whole number"),
     bool: ("「是」或「否」（也可寫 true 或 false）", _to_bool, "yes or no"),
     RocDate: ("民國日期（例如 103-01-01）", parse_roc_date, "an ROC date"),
     PointRange: ("分數範圍（例如 8~10）", _to_range, "a range like 8~10"),

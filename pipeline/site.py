@@ -264,12 +264,24 @@ def _write_review(job: PageJob, doc, folder: str) -> None:
     write(review, "docx", os.path.join(folder, "diff.docx"), {"agency": job.agency})
 
 
+def refuse_output_among_plans(plans_dir: str, out: str) -> None:
+    """`-o plans` would mix the website's pages and folders with the plan files the officers edit."""
+    from .files import inside
+
+    if os.path.isdir(plans_dir) and inside(plans_dir, out):
+        from .errors import UsageError
+
+        raise UsageError(f"{out}: 輸出資料夾在計畫檔資料夾「{plans_dir}」裡面，網站會和計畫檔混在一起；"
+                         "請指定別的資料夾，例如 -o build/site。 (the output folder is inside the plans folder)")
+
+
 def build_site(plans_dir: str, out: str, base_url: str | None, fragment: bool, workers: int):
     """Build every page, then the index and site maps; yields each PageResult as it ends."""
     from .build import in_parallel
 
     if base_url:
         check_base_url(base_url)
+    refuse_output_among_plans(plans_dir, out)
     page_jobs = jobs(plans_dir, out, fragment)
     if not page_jobs:
         raise BuildError(f"{plans_dir}: 沒有任何計畫檔（<機關>/<年度>.yaml）。 (no plans)")

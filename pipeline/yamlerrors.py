@@ -2,7 +2,7 @@
 
 PyYAML reports what its parser expected (`expected <block end>, but found '-'`), often a line after
 the mistake. Before translating that, the likely causes are looked for, each on its own line:
-a full-width colon after a key (`title：`), a tab used for indentation, and text that starts with
+a full-width colon after a key (`title：`), a tab or a full-width space used for indentation, and text that starts with
 a character YAML reserves (`**`, `*`, `[`, `@`, `` ` ``, …) and needs quotes.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from .errors import Problem, Where
 ENDING = "請檢查這一行與上一行的縮排、冒號與引號。"
 KEY_WITH_FULL_WIDTH_COLON = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_]*)\s*：")
 VALUE = re.compile(r"^(\s*(?:-\s+)*(?:[A-Za-z_][A-Za-z0-9_]*:\s+)?)(.+?)\s*$")
-RESERVED_STARTS = ("**", "*", "[", "{", "@", "`", "&", "!", "%", "|", ">")
+RESERVED_STARTS = ("**", "*", "[", "{", "@", "`", "&", "!", "%", "|", ">", "?")
 
 TOKENS = {
     "<scalar>": "一段文字", "<block mapping start>": "一組欄位", "<block sequence start>": "一個清單",
@@ -31,7 +31,7 @@ TOKENS = {
 # PyYAML's problems, most specific first; {0} is the token or character it names, in Chinese.
 TRANSLATIONS = [
     (r"expected <block end>, but found '(.+)'", "縮排不一致：這裡出現了{0}，但它的縮排與上面同一層的欄位或清單項目對不齊"),
-    (r"expected <document start>, but found '(.+)'", "這裡出現了{0}，但前面的內容已經結束；多半是這一行的縮排比上面少了"),
+    (r"expected '?<document start>'?, but found '(.+)'", "這裡出現了{0}，但前面的內容已經結束；多半是這一行的縮排比上面少了"),
     (r"expected ',' or '\]', but got '(.+)'", "方括號 [ ] 沒有成對，或清單項目之間少了逗號（遇到{0}）"),
     (r"expected ',' or '\}', but got '(.+)'", "大括號 { } 沒有成對，或欄位之間少了逗號（遇到{0}）"),
     (r"expected alphabetic or numeric character, but found '(.+)'", "「*」或「&」在 YAML 是特殊符號，後面卻接了{0}"),
@@ -39,10 +39,12 @@ TRANSLATIONS = [
     (r"found character '(.+)' that cannot start any token", "文字不能以「{0}」開頭，除非用引號括起來"),
     (r"found a tab character", "用了 Tab 縮排；YAML 只能用空白縮排"),
     (r"mapping values are not allowed here", "這裡不能出現「冒號加空白」；若冒號是文字的一部分，請把整段文字用引號括起來"),
+    (r"mapping keys are not allowed here", "這裡不能出現「? 」（YAML 用它標示欄位名稱）；若這是文字，請把整段文字用引號括起來"),
     (r"could not find expected ':'", "找不到應有的冒號「:」"),
     (r"did not find expected key", "縮排不一致，找不到預期的欄位"),
     (r"did not find expected '-' indicator", "清單的縮排不一致"),
     (r"did not find expected node content", "這裡少了內容"),
+    (r"expected the node content, but found '(.+)'", "這裡應該有內容，卻出現了{0}"),
     (r"block sequence entries are not allowed here", "這裡不能開始清單項目「- 」；請檢查縮排，或把以「-」開頭的文字用引號括起來"),
     (r"sequence entries are not allowed here", "這裡不能開始清單項目「- 」"),
     (r"found undefined alias", "用了未定義的別名"),
@@ -65,7 +67,7 @@ def translate(problem: str) -> str:
         match = re.match(pattern, problem)
         if match:
             token = match.group(1) if match.groups() else ""
-            return chinese.format(TOKENS.get(token, f"「{token}」"))
+            return chinese.replace("{0}", TOKENS.get(token, f"「{token}」"))  # not format: 「{ }」 is text here
     return problem
 
 
@@ -77,7 +79,7 @@ def syntax_problem(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     line = mark.line + 1 if mark else 1
     col = mark.column + 1 if mark else 1
     first = exc.context_mark.line + 1 if exc.context_mark is not None else line
-    for finder in (_full_width_colon, _tab_indent, _needs_quotes):
+    for finder in (_full_width_colon, _tab_indent, _full_width_indent, _needs_quotes):
         found = finder(lines, line, min(first, line))
         if found:
             at_line, at_col, field, message = found
@@ -113,6 +115,20 @@ def _tab_indent(lines, line, first):
             return number, indent.index("\t") + 1, "", (
                 f"第 {number} 行用了 Tab 縮排；YAML 只能用空白縮排，請把 Tab 換成空白（每一層通常是 2 個空白）。"
                 " (a tab used for indentation)")
+    return None
+
+
+FULL_WIDTH_INDENT = re.compile(r"^[ \t]*\u3000[ \t\u3000]*(?=-\s|[A-Za-z_][A-Za-z0-9_]*\s*[:：])")
+
+
+def _full_width_indent(lines, line, first):
+    """A list item or a key indented with full-width spaces 「　」, as a Chinese input method types them."""
+    for number in _candidates(lines, line, first):
+        match = FULL_WIDTH_INDENT.match(lines[number - 1])
+        if match:
+            return number, match.group(0).index("\u3000") + 1, "", (
+                f"第 {number} 行用了全形空白「　」縮排；YAML 只能用半形空白縮排，請把全形空白換成半形空白"
+                "（每一層通常是 2 個空白）。 (a full-width space used for indentation)")
     return None
 
 

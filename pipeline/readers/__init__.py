@@ -46,20 +46,38 @@ def read_file(path: str, data: bytes | None = None) -> list[Block]:
         from . import markdown, text
         reader = markdown if lower.endswith(MARKDOWN_SUFFIXES) else text
         return reader.read(carriable(decode(path, data)))
-    raise UsageError(f"{path}: 只能匯入 .docx、.txt 或 .md 檔。 (import reads .docx, .txt, .md)")
+    hint = next((words for suffixes, words in OTHER_FORMATS if lower.endswith(suffixes)), "")
+    raise UsageError(f"{path}: 只能匯入 .docx、.txt 或 .md 檔。{hint} (import reads .docx, .txt, .md)")
+
+
+OTHER_FORMATS = (  # what an office has instead, and how to turn it into what import reads
+    ((".doc", ".odt", ".rtf", ".wps"), "請在 Word 或 LibreOffice 開啟後「另存新檔」為 .docx，再匯入。"),
+    ((".pdf",), "請在 PDF 閱讀器全選文字、複製，貼到記事本存成 .txt（UTF-8），再匯入。"),
+    ((".html", ".htm"), "請在瀏覽器全選網頁文字、複製，貼到記事本存成 .txt（UTF-8），再匯入。"),
+)
 
 
 def decode(path: str, data: bytes) -> str:
+    """UTF-8, UTF-16 with its byte-order mark (Notepad's 「Unicode」), or Big5 (older offices' files)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     for encoding in ("utf-8-sig", "cp950", "big5"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise NotAPlan(f"{path}: 文字檔不是 UTF-8 或 Big5 編碼。 (unknown text encoding)")
+    raise NotAPlan(f"{path}: 文字檔不是 UTF-8 或 Big5 編碼；請用編輯器「另存為 UTF-8」後再試。"
+                   " (unknown text encoding; save it as UTF-8)")
 
 
 def carriable(text: str) -> str:
-    """Text without what no document can carry: form feeds and vertical tabs become line breaks, other controls go."""
-    from ..characters import UNCARRIABLE
+    """Text without what no document can carry and what prints as nothing: form feeds, vertical tabs and
+    Unicode's line and paragraph separators become line breaks; other controls, zero-width spaces and
+    joiners, direction marks, a byte-order mark inside the text and soft hyphens (a web page's) go."""
+    from ..characters import INVISIBLE, UNCARRIABLE
 
-    return UNCARRIABLE.sub(lambda m: "\n" if m.group(0) in "\x0b\x0c" else "", text)
+    text = UNCARRIABLE.sub(lambda m: "\n" if m.group(0) in "\x0b\x0c" else "", text)
+    return INVISIBLE.sub(lambda m: "\n" if m.group(0) in "\u2028\u2029" else "", text).replace("\u00ad", "")

@@ -8,9 +8,11 @@ is cleaned the same way (「- 」, <p>, bullets, chrome) and its tab-separated p
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
-from . import Block, NotAPlan
+from ..numbering import branch, chinese_numeral, legal_numeral, stem
+from . import Block, NotAPlan, carriable
 
 MAX_DOCX_XML = 50 * 1024 * 1024   # uncompressed document.xml larger than this is refused (zip bombs)
 MAX_RATIO = 200                   # nor a part compressed more than this
@@ -49,19 +51,24 @@ def read(path: str, data: bytes) -> list[Block]:
 
     blocks: list[Block] = []
     plain: list[str] = []
+    labels = ListLabels(word)
 
     def flush() -> None:
         blocks.extend(blocks_from_lines(plain))
         plain.clear()
 
-    for child in word.element.body.iterchildren():
+    pictures = {qn("w:drawing"), qn("w:pict"), qn("w:object")}
+    for child in _blocks_of(word.element.body):
         if child.tag == qn("w:p"):
-            found = _paragraph(child, word)
+            found = _paragraph(child, word, labels)
             if found and not found[0].role and not found[0].text.startswith(LIST_MARK):
                 plain.extend(b.text for b in found)
-                continue
-            flush()
-            blocks.extend(found)
+            else:
+                flush()
+                blocks.extend(found)
+            if any(element.tag in pictures for element in child.iter()):
+                flush()
+                blocks.append(Block(role="figure"))   # a picture, chart or text box: a plan file has none
         elif child.tag == qn("w:tbl"):
             flush()
             blocks.append(Block(table=_table(child)))
@@ -69,7 +76,47 @@ def read(path: str, data: bytes) -> list[Block]:
     return blocks
 
 
-def _paragraph(p, word) -> list[Block]:
+def _blocks_of(body):
+    """The paragraphs and tables of the body in order, also those inside content controls (w:sdt) and
+    custom XML, which Word templates wrap around parts of a document."""
+    from docx.oxml.ns import qn
+
+    for child in body.iterchildren():
+        if child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                yield from _blocks_of(content)
+        elif child.tag == qn("w:customXml"):
+            yield from _blocks_of(child)
+        else:
+            yield child
+
+
+def visible_text(p) -> str:
+    """A paragraph's text as it reads with every tracked change accepted: inserted runs (w:ins) and runs
+    inside content controls, smart tags, hyperlinks and fields count; deleted and moved-away text does not."""
+    from docx.oxml.ns import qn
+
+    skipped = {qn("w:del"), qn("w:moveFrom"), qn("w:pPr"), qn("w:rPr"), qn("w:txbxContent"), qn("w:instrText")}
+    breaks = {qn("w:br"): "\n", qn("w:cr"): "\n", qn("w:tab"): "\t", qn("w:noBreakHyphen"): "-"}
+    text: list[str] = []
+
+    def walk(element) -> None:
+        for child in element.iterchildren():
+            if child.tag in skipped:
+                continue
+            if child.tag == qn("w:t"):
+                text.append(child.text or "")
+            elif child.tag in breaks:
+                text.append(breaks[child.tag])
+            else:
+                walk(child)
+
+    walk(p)
+    return carriable("".join(text))
+
+
+def _paragraph(p, word, labels: "ListLabels") -> list[Block]:
     from docx.oxml.ns import qn
     from docx.text.paragraph import Paragraph
 
@@ -78,7 +125,7 @@ def _paragraph(p, word) -> list[Block]:
     para = Paragraph(p, word)
     style = (para.style.name if para.style is not None else "").lower()
     role = "title" if style == "title" else "cover" if "cover" in style else ""
-    text = para.text
+    text = visible_text(p)
     number = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
     if number is None and para.style is not None:  # numbering given by the paragraph's style
         number = para.style.element.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
@@ -86,10 +133,77 @@ def _paragraph(p, word) -> list[Block]:
         text = text.replace("\t", "")
         level = number.find(qn("w:ilvl"))
         depth = int(level.get(qn("w:val"))) if level is not None else 0
-        text = LIST_MARK * (depth + 1) + text
+        instance = number.find(qn("w:numId"))
+        shown = labels.next(instance.get(qn("w:val")) if instance is not None else None, depth)
+        if shown != "":
+            text = (shown or LIST_MARK * (depth + 1)) + text
     if role != "title":
         return [Block(text=text.strip("\n"), role=role)] if text.strip() else []
     return [Block(text=line.strip(), role=role) for line in text.split("\n") if line.strip()]
+
+
+class ListLabels:
+    """The labels Word draws for its own list numbering (numbering.xml), counted as Word counts them:
+    「%1、」 in taiwaneseCountingThousand gives 一、二、, ideographLegalTraditional 壹、貳、, 「（%2）」 （一）.
+    `next` gives a paragraph's label; None when its format is not one a plan uses (bullets, letters), so
+    only its depth is known; "" when the paragraph is not numbered after all (numId 0)."""
+
+    FORMATS = {"decimal": str, "decimalZero": str, "ideographLegalTraditional": lambda n: legal_numeral(n),
+               "taiwaneseCountingThousand": lambda n: chinese_numeral(n), "taiwaneseCounting": lambda n: chinese_numeral(n),
+               "chineseCounting": lambda n: chinese_numeral(n), "chineseCountingThousand": lambda n: chinese_numeral(n),
+               "ideographTraditional": lambda n: stem(n), "ideographZodiac": lambda n: branch(n),
+               "decimalFullWidth": lambda n: str(n).translate(FULL_WIDTH), "decimalFullWidth2": lambda n: str(n).translate(FULL_WIDTH),
+               "decimalEnclosedParen": lambda n: f"({n})"}
+
+    def __init__(self, word):
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}   # numId → level → (format, text, start)
+        self.counts: dict[str, dict[int, int]] = {}
+        try:
+            numbering = word.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        from docx.oxml.ns import qn
+
+        abstract = {a.get(qn("w:abstractNumId")): a for a in numbering.iterchildren(qn("w:abstractNum"))}
+        for num in numbering.iterchildren(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            definition = abstract.get(ref.get(qn("w:val"))) if ref is not None else None
+            if definition is None:
+                continue
+            levels = {}
+            for lvl in definition.iterchildren(qn("w:lvl")):
+                fmt, text, start = (lvl.find(qn(f"w:{tag}")) for tag in ("numFmt", "lvlText", "start"))
+                levels[int(lvl.get(qn("w:ilvl"), "0"))] = (
+                    fmt.get(qn("w:val"), "decimal") if fmt is not None else "decimal",
+                    text.get(qn("w:val"), "") if text is not None else "",
+                    int(start.get(qn("w:val"), "1")) if start is not None else 1)
+            for override in num.iterchildren(qn("w:lvlOverride")):
+                restart = override.find(qn("w:startOverride"))
+                level = int(override.get(qn("w:ilvl"), "0"))
+                if restart is not None and level in levels:
+                    levels[level] = (*levels[level][:2], int(restart.get(qn("w:val"), "1")))
+            self.levels[num.get(qn("w:numId"))] = levels
+
+    def next(self, num_id: str | None, depth: int) -> str | None:
+        if num_id == "0":
+            return ""
+        levels = self.levels.get(num_id or "")
+        if not levels or depth not in levels:
+            return None
+        counts = self.counts.setdefault(num_id, {})
+        counts[depth] = counts.get(depth, levels[depth][2] - 1) + 1
+        for deeper in [d for d in counts if d > depth]:
+            del counts[deeper]   # a deeper level starts again under each item of this one
+        text = levels[depth][1]
+        for level in sorted({int(k) - 1 for k in re.findall(r"%(\d)", text)}, reverse=True):
+            fmt, _, start = levels.get(level, ("", "", 1))
+            if fmt not in self.FORMATS:
+                return None
+            text = text.replace(f"%{level + 1}", self.FORMATS[fmt](counts.get(level, start)))
+        return text or None
+
+
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
 def _table(tbl) -> list[list[str | None]]:
@@ -97,11 +211,17 @@ def _table(tbl) -> list[list[str | None]]:
 
     rows = []
     for tr in tbl.iterchildren(qn("w:tr")):
+        if tr.find(f"{qn('w:trPr')}/{qn('w:del')}") is not None:  # a row deleted with changes tracked
+            continue
         row = []
         for tc in tr.iterchildren(qn("w:tc")):
             merge = tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
             continued = merge is not None and merge.get(qn("w:val")) in (None, "continue")
-            paragraphs = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in tc.iter(qn("w:p"))]
+            paragraphs = [visible_text(p) for p in tc.iter(qn("w:p"))]
             row.append(None if continued else "\n\n".join(p for p in paragraphs if p.strip()))
+            span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+            if span is not None and span.get(qn("w:val"), "1").isdigit():
+                # a cell merged across columns: the columns it covers stay in place, empty
+                row.extend([None if continued else ""] * (int(span.get(qn("w:val"))) - 1))
         rows.append(row)
     return rows

@@ -13,10 +13,51 @@ PIPE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
 PIPE_RULE = re.compile(r"^\s*\|[\s:|-]+\|\s*$")
 
 
+HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+
+
 def read(text: str) -> list[Block]:
     from . import text as text_reader
+    from .residue import clean_line
 
-    return text_reader.read(text)
+    lines = text.replace("\r\n", "\n").split("\n")
+    headings = numbered_headings(lines)
+    blocks = text_reader.read("\n".join(lines))
+    if headings:
+        labelled = {clean_line(line) for line in headings.values()}
+        for block in blocks:
+            if block.table is None and block.text in labelled:
+                block.role = "heading"   # numbered here, from its level: the recogniser says so
+    return blocks
+
+
+def numbered_headings(lines: list[str]) -> dict[int, str]:
+    """A page whose sections are Markdown headings without numbers (「## 計畫依據」): each heading line
+    rewritten in `lines` with the label its level implies — the first level under the title 一、, the
+    next （一） — so the recogniser sees the structure the page shows. {line number: new line}; nothing
+    when a heading already has a label, or there are none."""
+    from ..numbering import chinese_numeral
+    from .text import LABEL_START
+
+    found = [(i, len(m.group(1)), unmark(m.group(2)).strip()) for i, line in enumerate(lines)
+             if (m := HEADING.match(line))]
+    if not found or any(LABEL_START.match(title) for _, _, title in found):
+        return {}
+    levels = sorted({level for _, level, _ in found})
+    if sum(1 for _, level, _ in found if level == levels[0]) == 1 and found[0][1] == levels[0]:
+        levels = levels[1:]   # one heading above the rest, first: the title
+    counts = [0, 0]
+    rewritten: dict[int, str] = {}
+    for i, level, title in found:
+        if level not in levels[:2]:
+            continue
+        depth = levels.index(level)
+        counts[depth] += 1
+        if depth == 0:
+            counts[1] = 0
+        label = f"{chinese_numeral(counts[0])}、" if depth == 0 else f"（{chinese_numeral(counts[1])}）"
+        lines[i] = rewritten[i] = label + title
+    return rewritten
 
 
 def pipe_cells(line: str) -> list[str] | None:

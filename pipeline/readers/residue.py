@@ -1,5 +1,5 @@
 """What extraction leaves around a plan's text, for every reader: tags, Markdown marks, bullets, page
-numbers, a lone `|` or `---`, and the chrome of the web page or regulations site it was copied from
+numbers, a table of contents (its lines end in dot leaders and a page), a lone `|` or `---`, and the chrome of the web page or regulations site it was copied from
 (menus, 「友善列印」, 「回上一頁」, 「快速回到頁首」, icon names). Box-drawing lines are kept as they are.
 """
 from __future__ import annotations
@@ -20,6 +20,16 @@ CHROME = re.compile(
     r"資料來源[:：].*|列印時間[:：].*|(?:最後)?(?:異動|更新)(?:時間|日期)[:：].*|發布單位[:：].*|點閱(?:次數|數)?[:：].*|"
     r"(?:相關)?附件下載.*|Upload|others|View|Download|Embed Size \(px\)|Citation preview|Share|"
     r"[^\s]{2,20}(?:法規(?:共用|查詢)?系統|法規資料庫)|\d+|[A-Za-z]{1,6})$", re.I)
+
+
+CONTENTS_HEADING = re.compile(r"^[【〔\[(（]?\s*目\s*(?:錄|次)\s*[】〕\])）]?$")
+CONTENTS_LINE = re.compile(r"^\S.*?(?:[.．。…‥·‧・⋯]\s*){3,}\s*(?:第\s*)?(?:\d+(?:\s*[-－]\s*\d+)?|[ivxlIVXL]+)\s*頁?$")
+
+
+def is_contents(line: str) -> bool:
+    """A line of a table of contents: 「目錄」, or a heading, its dot leaders and a page (「貳、現有計畫……26-3」)."""
+    text = line.strip()
+    return bool(CONTENTS_HEADING.match(text) or CONTENTS_LINE.match(text))
 
 
 def is_chrome(line: str) -> bool:

@@ -12,7 +12,7 @@ import re
 from ..numbering import reading_patterns
 from . import Block
 from .markdown import is_rule, pipe_cells
-from .residue import PAGE_NUMBER, bulleted, clean_line, is_box_drawing, is_chrome
+from .residue import PAGE_NUMBER, bulleted, clean_line, is_box_drawing, is_chrome, is_contents
 
 LABEL_START = re.compile("(?:" + "|".join(p for _, p in reading_patterns()) + ")")
 ARTICLE_NUMBER = re.compile(r"^\s*\d{1,3}\s+(?=\S)")   # 「1 一、…」: a regulations site's point number
@@ -53,7 +53,7 @@ def blocks_from_lines(lines: list[str]) -> list[Block]:
             continue  # checked before list dashes are removed: 「- 2 -」 is a page number, not an item
         had_bullet = bulleted(raw)
         line = clean_line(ARTICLE_NUMBER.sub("", raw) if _numbered_point(raw) else raw)
-        if not line or PAGE_NUMBER.match(line) or is_chrome(line):
+        if not line or PAGE_NUMBER.match(line) or is_chrome(line) or is_contents(line):
             continue
         if line == (header and "".join(header)):
             continue

@@ -32,10 +32,12 @@ class Imported:
     plan: Plan
     guesses: dict[str, str] = field(default_factory=dict)   # top-level key → what to check
     report: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)       # what the source has and a plan file cannot
 
 
 def recognise(blocks: list[Block], source: str, year: int | None = None) -> Imported:
     result = Imported(plan=None)
+    blocks = _without_figures(blocks, result)
     for block in blocks:
         if block.role != "pre":
             block.text = punctuated(block.text)
@@ -48,6 +50,9 @@ def recognise(blocks: list[Block], source: str, year: int | None = None) -> Impo
         top, first = top_level(blocks)
         result.guesses["numbering"] = "原文的清單沒有編號（網頁清單的編號遺失），編號是推定的，請核對層次"
         result.report.append("清單項目沒有編號：依冒號標題推定為 一、（一）")
+    if any(b.role == "heading" for b in blocks):
+        result.guesses["numbering"] = "原文的標題沒有編號（網頁或 Markdown 的 # 標題），編號是依標題層次推定的，請核對"
+        result.report.append("標題沒有編號：依 # 的層次推定為 一、（一）")
     table_only = first is None and any(b.table for b in blocks)
     if first is None and not table_only:
         raise NotAPlan(f"{source}: 找不到「壹、」或「一、」這類的段落標題，看來不是一份計畫。"
@@ -77,6 +82,21 @@ def recognise(blocks: list[Block], source: str, year: int | None = None) -> Impo
     settle(plan, result)
     result.plan = plan
     return result
+
+
+def _without_figures(blocks: list[Block], result: Imported) -> list[Block]:
+    """Pictures, charts and text boxes of a Word file are left out, and said so, with the text before each."""
+    kept: list[Block] = []
+    for block in blocks:
+        if block.role != "figure":
+            kept.append(block)
+            continue
+        before = next((b.text for b in reversed(kept) if b.text), "")
+        where = f"「{before[:20]}{'…' if len(before) > 20 else ''}」之後" if before else "開頭"
+        result.left_out.append(f"原文{where}有一張圖（圖片、流程圖或文字方塊），計畫檔不收圖，沒有匯入；請另行處理")
+    if result.left_out:
+        result.report.append(f"圖：{len(result.left_out)} 張沒有匯入")
+    return kept
 
 
 def punctuated(text: str) -> str:

@@ -34,6 +34,7 @@ class Head:
     issued_date: RocDate | None = None
     issued_number: str | None = None
     issued_line: str | None = None
+    amendments: list[str] = field(default_factory=list)   # later issuance lines: 「109年4月16日…函修正」
     others: list[str] = field(default_factory=list)   # cover lines: 「○○事務所 訂定」
     year: int = 0
     cover_date: bool = False   # a date alone on its line, as cover pages print it
@@ -58,6 +59,10 @@ def identity(head: list[Block], report, guesses, year: int | None = None) -> Pla
     if info.issued_date or info.issued_number:
         plan.issued = Issued(date=info.issued_date, number=info.issued_number)
         report.append(f"發布：{info.issued_line}")
+    if info.amendments:
+        report.append("修正紀錄：" + "；".join(info.amendments))
+        guesses["issued"] = ("原文另有修正紀錄（" + "；".join(info.amendments) + "），計畫檔只記一次核定日期與文號；"
+                             "請確認要記哪一次")
     if info.others and ([b for b in head if b.role == "cover"] or info.cover_date):
         plan.cover = Cover(title=next((l for l in info.others if TITLE_WORDS.search(l)), None),
                            note=next((l for l in info.others if not TITLE_WORDS.search(l)), None))
@@ -104,11 +109,28 @@ def read_head(head: list[Block]) -> Head:
     if not info.titles:
         keyword = [t for t in rest if TITLE_WORDS.search(t)]
         chosen = keyword[-1] if keyword else (rest[-1] if rest else "")
+        before = _wrapped_before(chosen, [t for t, _ in candidates], agencies)
+        if before:
+            rest.remove(before)
+            chosen = before + chosen
         info.titles = [chosen.strip("「」『』 ")] if chosen else []
     info.others = [t for t in dict.fromkeys(rest) if t.strip("「」『』 ") not in info.titles]
     info.year = (_year_in(" ".join(info.titles)) or _year_in(" ".join(rest))
                  or (info.issued_date.year if info.issued_date else 0))
     return info
+
+
+def _wrapped_before(title: str, lines: list[str], agencies: list[str]) -> str | None:
+    """The line a title was wrapped from (a PDF's centred title: 「○○事務所 提升政府服務品質」 over 「執行計畫」):
+    the line just before a short title, neither the agency alone nor a sentence nor a title of its own."""
+    if not title or len(title) > 10 or title.startswith(("「", "『")) or title not in lines:
+        return None
+    index = lines.index(title)
+    before = lines[index - 1] if index else ""
+    if (not before or before in agencies or TITLE_WORDS.search(before) or before.endswith(tuple("。：:；;，,」』"))
+            or DATE.search(before)):
+        return None
+    return before
 
 
 def _joined(blocks: list[Block]) -> list[tuple[str, str]]:
@@ -150,6 +172,9 @@ def _is_issuance(text: str) -> bool:
 
 def _issuance(info: Head, text: str, line: str) -> None:
     date = DATE.search(text)
+    if info.issued_line and date and roc_date(date) not in (None, info.issued_date) and line not in info.amendments:
+        info.amendments.append(line)   # a later amendment (or an earlier issue): the first line read is kept
+        return
     if date and info.issued_date is None:
         info.issued_date = roc_date(date)
     number = DOCUMENT_NUMBER.search(text[date.end():] if date else text)

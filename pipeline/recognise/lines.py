@@ -39,9 +39,16 @@ def _latin_edge(left: str, right: str) -> bool:
 
 
 def is_heading(text: str) -> bool:
-    """A level-1 heading: 「伍、實施策略與方法」 — short, nothing after it on the line."""
+    """A heading that its body follows on the next line, never a line wrapped mid-sentence: a level-1
+    heading 「伍、實施策略與方法」 (short, nothing after it on the line), or at any level a short title
+    without punctuation 「一、年度施政目標」 — a line wrapped at the page's width is longer."""
     found = label_of(text)
-    return bool(found and found[0] == "壹" and len(found[2]) <= 16)
+    if not found:
+        return False
+    return (found[0] == "壹" and len(found[2]) <= 16) or bool(SHORT_TITLE.fullmatch(found[2]))
+
+
+SHORT_TITLE = re.compile(r"[^\s，,。；;：:、]{2,16}")
 
 
 def squeeze(text: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from abc import ABC, abstractmethod
+from itertools import groupby
 
 from ..inline import Run, Text, runs_of
 from ..tree import Document, Entry, FormBlock, Paragraph, TableBlock, Walk, form_rows, kind_of
@@ -35,15 +36,9 @@ def east_asian_in_use(ch: str) -> bool:
 
 
 def script_pieces(text: str) -> list[tuple[str, bool]]:
-    """text cut into (piece, is East Asian symbol) pieces, in order."""
-    pieces: list[tuple[str, bool]] = []
-    for ch in text:
-        symbol = east_asian_in_use(ch)
-        if pieces and pieces[-1][1] == symbol:
-            pieces[-1] = (pieces[-1][0] + ch, symbol)
-        else:
-            pieces.append((ch, symbol))
-    return pieces
+    """text cut into (piece, is East Asian symbol) pieces, in order (each piece joined once: a text of
+    megabytes takes a moment, not minutes)."""
+    return [("".join(chars), symbol) for symbol, chars in groupby(text, key=east_asian_in_use)]
 
 
 def is_east_asian(text: str) -> bool:
