@@ -289,21 +289,11 @@ def _review(old: str, new: str):
             plans.append(load_plan(_name(path), _read(path)))
         except PlanProblems as problems:
             _fail(problems)
-    for note in _pair_notes(*plans, old, new):
+    from .entry import pair_notes
+
+    for note in pair_notes(*plans, old, new):
         click.echo(note, err=True)
     return compare(build_document(plans[0]), build_document(plans[1]), old, new)
-
-
-def _pair_notes(older, newer, old: str, new: str) -> list[str]:
-    """What a reviewer should know about the two plans before reading the review: given in reverse order,
-    or of two agencies."""
-    notes = []
-    if older.year > newer.year:
-        notes.append(f"注意：OLD（{old}）是 {older.year} 年，NEW（{new}）是 {newer.year} 年；比較時舊的在前："
-                     f"plan diff 去年的計畫 今年的計畫。 (OLD is the later year: are the two swapped?)")
-    if older.agency != newer.agency:
-        notes.append(f"注意：兩份計畫的機關不同（{older.agency}、{newer.agency}）。 (the plans are of two agencies)")
-    return notes
 
 
 def _write_to_stdout(write_to, suffix: str) -> None:

@@ -189,10 +189,22 @@ def review_of(old: str, new: str, read=None):
     from .loader import load_plan
     from .tree import build_document
 
-    documents = []
-    for path in (old, new):
-        documents.append(build_document(load_plan(path, read(path) if read else None)))
-    return compare(documents[0], documents[1], old, new)
+    plans = [load_plan(path, read(path) if read else None) for path in (old, new)]
+    for note in pair_notes(*plans, old, new):
+        say(note)
+    return compare(build_document(plans[0]), build_document(plans[1]), old, new)
+
+
+def pair_notes(older, newer, old: str, new: str) -> list[str]:
+    """What a reviewer should know about the two plans before reading the review: given in reverse order,
+    or of two agencies."""
+    notes = []
+    if older.year > newer.year:
+        notes.append(f"注意：OLD（{old}）是 {older.year} 年，NEW（{new}）是 {newer.year} 年；比較時舊的在前："
+                     f"plan diff 去年的計畫 今年的計畫。 (OLD is the later year: are the two swapped?)")
+    if older.agency != newer.agency:
+        notes.append(f"注意：兩份計畫的機關不同（{older.agency}、{newer.agency}）。 (the plans are of two agencies)")
+    return notes
 
 
 def show_review(old: str, new: str, fmt: str, exit_code: bool) -> int:
