@@ -204,6 +204,10 @@ def plain(text: str | None) -> str:
     return str.__str__(text if isinstance(text, Text) else parse(text))
 
 
+HTML_STYLES = (("code", "<code>", "</code>"), ("italic", "<em>", "</em>"), ("bold", "<strong>", "</strong>"),
+               ("underline", '<u class="added">', "</u>"), ("strike", '<s class="removed">', "</s>"))  # innermost first
+
+
 def to_html(text: str | None) -> str:
     """HTML for one paragraph of text (no enclosing <p>): runs as <strong>, <em>, <code>, <a>, <u>, <s>,
     tracked changes as <ins>/<del> named for screen readers. Every character of text is escaped."""
@@ -212,16 +216,9 @@ def to_html(text: str | None) -> str:
     out = []
     for run in runs_of(text if isinstance(text, Text) else parse(text)):
         piece = html.escape(run.text, quote=False).replace("\n", "<br>")
-        if run.code:
-            piece = f"<code>{piece}</code>"
-        if run.italic:
-            piece = f"<em>{piece}</em>"
-        if run.bold:
-            piece = f"<strong>{piece}</strong>"
-        if run.underline:
-            piece = f'<u class="added">{piece}</u>'
-        if run.strike:
-            piece = f'<s class="removed">{piece}</s>'
+        for style, opening, closing in HTML_STYLES:
+            if getattr(run, style):
+                piece = f"{opening}{piece}{closing}"
         if run.href:
             piece = f'<a href="{html.escape(run.href, quote=True)}" rel="noopener noreferrer">{piece}</a>'
         if run.mark in ("ins", "move-to"):

@@ -608,3 +608,25 @@ def test_year_zero_is_no_roc_year(tmp_path):
     for command in ("new", "make"):
         run = plan_command(command, "kaohsiung-cec", "0", cwd=tmp_path)
         assert run.returncode == 2 and "YEAR「0」不是民國年" in run.stderr, run.stderr
+
+
+def test_import_reads_a_word_file_that_has_no_list_numbering_part(tmp_path):
+    """A .docx without word/numbering.xml (as many older or converted files are) imports as any other."""
+    import re
+    import zipfile
+
+    built = tmp_path / "built"
+    assert plan_command("build", "plans/kaohsiung-cec/103.yaml", "--format", "docx", "-o", str(built)).returncode == 0
+    bare = tmp_path / "bare.docx"
+    with zipfile.ZipFile(built / "plan.docx") as source, zipfile.ZipFile(bare, "w") as out:
+        for name in source.namelist():
+            if "numbering" in name:
+                continue
+            data = source.read(name)
+            if name.endswith(".rels") or name == "[Content_Types].xml":
+                data = re.sub(rb"<(?:Relationship|Override) [^>]*numbering[^>]*/>", b"", data)
+            out.writestr(name, data)
+    done = plan_command("import", str(bare), "-o", str(tmp_path / "bare.yaml"))
+    assert done.returncode == 0, done.stderr
+    imported = (tmp_path / "bare.yaml").read_text(encoding="utf-8")
+    assert "\nbasis:" in imported and "會知各組室" in imported

@@ -158,11 +158,13 @@ class ListLabels:
     def __init__(self, word):
         self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}   # numId → level → (format, text, start)
         self.counts: dict[str, dict[int, int]] = {}
-        try:
-            numbering = word.part.numbering_part.element
-        except (KeyError, NotImplementedError, AttributeError):
-            return
+        from docx.opc.constants import RELATIONSHIP_TYPE
         from docx.oxml.ns import qn
+
+        try:  # asked by relationship: python-docx's numbering_part would try to make one the file lacks
+            numbering = word.part.part_related_by(RELATIONSHIP_TYPE.NUMBERING).element
+        except KeyError:  # no list numbering in this file
+            return
 
         abstract = {a.get(qn("w:abstractNumId")): a for a in numbering.iterchildren(qn("w:abstractNum"))}
         for num in numbering.iterchildren(qn("w:num")):
