@@ -11,16 +11,77 @@ from dataclasses import dataclass
 from .characters import UNPRINTABLE
 
 
-@dataclass(frozen=True, order=True)
 class Where:
-    """A position in a plan file; line and column count from 1."""
+    """A position in a plan file; line and column count from 1.
 
-    file: str
-    line: int
-    col: int
+    Loading gives every node and field a position, and almost none is ever printed: a position read
+    from a file keeps the character index and its file's line starts (IndexedWhere), and works out
+    the line and column the first time they are asked for.
+    """
+
+    __slots__ = ("file", "_line", "_col", "_starts", "_index")
+
+    def __init__(self, file: str, line: int, col: int):
+        self.file, self._line, self._col, self._starts = file, line, col, None
+
+    @property
+    def line(self) -> int:
+        if self._starts is not None:
+            self._resolve()
+        return self._line
+
+    @property
+    def col(self) -> int:
+        if self._starts is not None:
+            self._resolve()
+        return self._col
+
+    def _resolve(self) -> None:
+        from bisect import bisect_right
+
+        starts, self._starts = self._starts, None
+        self._line = bisect_right(starts, self._index)
+        self._col = self._index - starts[self._line - 1] + 1
+
+    def _key(self) -> tuple:
+        return self.file, self.line, self.col
+
+    def __eq__(self, other) -> bool:
+        return self._key() == other._key() if isinstance(other, Where) else NotImplemented
+
+    def __lt__(self, other: Where) -> bool:
+        return self._key() < other._key()
+
+    def __le__(self, other: Where) -> bool:
+        return self._key() <= other._key()
+
+    def __gt__(self, other: Where) -> bool:
+        return self._key() > other._key()
+
+    def __ge__(self, other: Where) -> bool:
+        return self._key() >= other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __reduce__(self):
+        return Where, self._key()  # to a worker process: the line and column, not the file's line starts
+
+    def __repr__(self) -> str:
+        return f"Where(file={self.file!r}, line={self.line!r}, col={self.col!r})"
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.col}"
+
+
+class IndexedWhere(Where):
+    """A Where made while reading a file: character `index`, where `starts` lists the index at which
+    each line begins; resolved to line and column on demand."""
+
+    __slots__ = ()
+
+    def __init__(self, file: str, starts: list[int], index: int):
+        self.file, self._starts, self._index = file, starts, index
 
 
 @dataclass(frozen=True)

@@ -68,15 +68,20 @@ class Converter:
         self.problems.append(Problem(where, path, message))
 
     def convert(self, node: Node, tp, path: str):
-        kind, argument = shape_of(tp)
+        return self._convert(node, shape_of(tp), path)
+
+    def _convert(self, node: Node, shape: tuple, path: str):
+        kind, argument = shape
         if kind == "scalar":
             return self._scalar(node, path, *argument)
         if kind == "model":
-            return self._model(node, tp, path)
+            return self._model(node, argument, path)
         if kind == "list":
             return self._list(node, argument, path)
-        if kind == "union":
-            return self._union(node, argument, path)
+        if kind == "optional":
+            return self._convert(node, argument, path)
+        if kind == "points":
+            return self._points(node, path)
         if kind == "choice":
             return self._choice(node, argument, path)
         return self._lines(node, path)
@@ -96,30 +101,25 @@ class Converter:
     def _lines(self, node: Node, path: str):
         if isinstance(node, Scalar):
             return [line for line in node.text.split("\n") if line.strip()]
-        return self._list(node, str, path)
+        return self._list(node, shape_of(str), path)
 
-    def _union(self, node: Node, options: tuple, path: str):
-        options = tuple(o for o in options if o is not type(None))
-        if len(options) == 1:
-            return self.convert(node, options[0], path)
-        # Points: an integer, or a range such as 8~10.
-        if set(options) == {int, PointRange}:
-            if isinstance(node, Scalar) and _RANGE.match(node.text):
-                return self.convert(node, PointRange, path)
-            if isinstance(node, Scalar) and not _INT.match(node.text):
-                self.error(node.where, path, f"{quoted(node.text)}不是配分：配分應該是 0 以上的整數（例如 20），"
-                                             "或分數範圍（例如 8~10）。 (expected points)")
-                return MISSING
-            return self.convert(node, int, path)
-        raise TypeError(f"unsupported union {options!r}")
+    def _points(self, node: Node, path: str):
+        """A score: an integer, or a range such as 8~10."""
+        if isinstance(node, Scalar) and _RANGE.match(node.text):
+            return self._scalar(node, path, *SCALARS[PointRange])
+        if isinstance(node, Scalar) and not _INT.match(node.text):
+            self.error(node.where, path, f"{quoted(node.text)}不是配分：配分應該是 0 以上的整數（例如 20），"
+                                         "或分數範圍（例如 8~10）。 (expected points)")
+            return MISSING
+        return self._scalar(node, path, *SCALARS[int])
 
-    def _list(self, node: Node, item_type, path: str):
+    def _list(self, node: Node, item_shape: tuple, path: str):
         if not isinstance(node, Sequence):
             self.error(node.where, path, f"這裡應該是清單（每項以「- 」開頭），卻寫成了{_kind(node)}。 (expected a list)")
             return MISSING
         values = []
         for index, child in enumerate(node.items):
-            value = self.convert(child, item_type, f"{path}[{index}]")
+            value = self._convert(child, item_shape, f"{path}[{index}]")
             if value is not MISSING:
                 values.append(value)
         return values
@@ -155,12 +155,12 @@ class Converter:
                     self.error(value_node.where, child_path,
                                f"必填欄位「{key.text}」不能空白（{fields[key.text].doc}）。 (required field is empty)")
                 continue
-            value = self.convert(value_node, fields[key.text].type, child_path)
+            value = self._convert(value_node, fields[key.text].shape, child_path)
             if value is not MISSING:
                 values[key.text] = value
                 at[key.text] = value_node.where
-        written = {k.text for k, _ in node.pairs}
-        missing = [name for name, spec in fields.items() if spec.required and name not in values]
+        missing = [name for name in required_fields(cls) if name not in values]
+        written = {k.text for k, _ in node.pairs} if missing else set()
         for name in missing:
             if name not in written:
                 self.error(node.where, f"{path}.{name}" if path else name,
@@ -195,6 +195,7 @@ class FieldSpec:
     type: object
     required: bool
     doc: str
+    shape: tuple  # what the converter does with the field's value: shape_of(type)
 
 
 @lru_cache(maxsize=None)
@@ -205,8 +206,13 @@ def model_fields(cls: type) -> dict[str, FieldSpec]:
         if f.metadata.get("internal"):
             continue
         required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-        specs[f.name] = FieldSpec(hints[f.name], required, f.metadata.get("doc", ""))
+        specs[f.name] = FieldSpec(hints[f.name], required, f.metadata.get("doc", ""), shape_of(hints[f.name]))
     return specs
+
+
+@lru_cache(maxsize=None)
+def required_fields(cls: type) -> tuple[str, ...]:
+    return tuple(name for name, spec in model_fields(cls).items() if spec.required)
 
 
 def _kind(node: Node) -> str:
@@ -250,19 +256,24 @@ SCALARS = {
 @lru_cache(maxsize=None)
 def shape_of(tp) -> tuple[str, object]:
     """What a field's type asks the converter for, worked out once per type: ("scalar", (expected,
-    parse, English)), ("model", None), ("list", item type), ("union", options), ("choice", choices)
-    or ("lines", None)."""
+    parse, English)), ("model", the class), ("list", the items' shape), ("optional", the shape of the
+    type given), ("points", None), ("choice", choices) or ("lines", None)."""
     origin = typing.get_origin(tp)
     if tp is Lines:
         return "lines", None
     if origin in (typing.Union, types.UnionType):
-        return "union", typing.get_args(tp)
+        options = tuple(o for o in typing.get_args(tp) if o is not type(None))
+        if len(options) == 1:
+            return "optional", shape_of(options[0])
+        if set(options) == {int, PointRange}:  # Points: an integer, or a range such as 8~10
+            return "points", None
+        raise TypeError(f"unsupported union {options!r}")
     if origin is list:
-        return "list", typing.get_args(tp)[0]
+        return "list", shape_of(typing.get_args(tp)[0])
     if origin is typing.Literal:
         return "choice", typing.get_args(tp)
     if isinstance(tp, type) and issubclass(tp, Located):
-        return "model", None
+        return "model", tp
     if tp in SCALARS:
         return "scalar", SCALARS[tp]
     raise TypeError(f"unsupported field type {tp!r}")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from .characters import UNCARRIABLE
-from .errors import PlanProblems, Problem, Where, quoted
+from .errors import IndexedWhere, PlanProblems, Problem, Where, quoted
 
 MAX_DEPTH = 64
 ALLOWED_CONTROLS = {"\t", "\n", "\r"}
@@ -105,10 +105,7 @@ class LineIndex:
         self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
     def where(self, path: str, index: int) -> Where:
-        import bisect
-
-        line = bisect.bisect_right(self.starts, index)
-        return Where(path, line, index - self.starts[line - 1] + 1)
+        return IndexedWhere(path, self.starts, index)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -245,13 +242,16 @@ class _TreeBuilder:
     def feed(self, event) -> None:
         kind = type(event)
         if kind is yaml.ScalarEvent:
-            self._check_tag(event)
+            if event.tag is not None:
+                self._check_tag(event)
             self._scalar(event)
         elif kind is yaml.MappingStartEvent:
-            self._check_tag(event)
+            if event.tag is not None:
+                self._check_tag(event)
             self._open(Mapping(self.where(event)))
         elif kind is yaml.SequenceStartEvent:
-            self._check_tag(event)
+            if event.tag is not None:
+                self._check_tag(event)
             self._open(Sequence(self.where(event)))
         elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             self.stack.pop()
@@ -270,28 +270,33 @@ class _TreeBuilder:
 
     def _check_tag(self, event) -> None:
         tag = event.tag
-        if tag is not None and tag != "!" and not (type(event) is yaml.ScalarEvent and event.implicit[0]):
+        if tag != "!" and not (type(event) is yaml.ScalarEvent and event.implicit[0]):
             self.problems.append(Problem(self.where(event), self._field(), (
                 f"計畫檔不使用 YAML 標籤（{tag}）；請刪除它。 (explicit tags are not supported)")))
 
     def _scalar(self, event) -> None:
         value = event.value
-        if event.style in (None, "", ">") and event.end_mark.line > event.start_mark.line:
-            value = unfold_chinese(value, self.text[event.start_mark.index:event.end_mark.index])
-        plain = not event.style  # the pure parser says None, libyaml ""
-        node = Scalar(self.where(event), join_surrogates(self._restore_separators(value)), plain=plain)
+        style = event.style
+        start, end = event.start_mark, event.end_mark
+        if style in (None, "", ">") and end.line > start.line:
+            value = unfold_chinese(value, self.text[start.index:end.index])
+        if self.stand_ins:
+            value = self._restore_separators(value)
+        plain = not style  # the pure parser says None, libyaml ""
+        node = Scalar(IndexedWhere(self.path, self.lines.starts, start.index), value, plain)
         if plain and value:
-            self._comment_after_text(event)
-        self._refuse_uncarriable(node, event)
+            self._comment_after_text(end.index)
+        if UNCARRIABLE.search(value):  # lone surrogates among them: joined into pairs first
+            node.text = join_surrogates(value)
+            self._refuse_uncarriable(node, event)
         self._add(node)
 
-    def _comment_after_text(self, event) -> None:
+    def _comment_after_text(self, end: int) -> None:
         """` #` after unquoted text starts a YAML comment: 「電話 04-7772011 #3」 would lose 「#3」 unseen.
 
         A comment written the usual way, with a space after `#` (`text  # note`), is taken as meant;
         `#` followed at once by text (#3, #A棟) is the officer's text lost.
         """
-        end = event.end_mark.index
         if end >= len(self.text) or self.text[end] not in " \t":
             return  # nothing after the text on its line can be a comment: it would start with a space
         line_end = self.text.find("\n", end)
