@@ -61,7 +61,9 @@ def chinese_numeral(n: int) -> str:
     """1 → 一, 10 → 十, 11 → 十一, 20 → 二十, 101 → 一百零一, 1010 → 一千零一十."""
     if n <= 0:
         return "零"
-    if n < 20 and n >= 10:
+    if n < 10:
+        return DIGITS[n]
+    if n < 20:
         return "十" + (DIGITS[n - 10] if n > 10 else "")
     return _positional(n, DIGITS, ("", "十", "百", "千"), "萬")
 
@@ -69,6 +71,8 @@ def chinese_numeral(n: int) -> str:
 def legal_numeral(n: int, options: NumberingOptions = NumberingOptions()) -> str:
     """1 → 壹, 3 → 參 (or 叁), 10 → 拾, 11 → 拾壹 (or 壹拾壹), 20 → 貳拾."""
     digits = LEGAL_DIGITS.replace("參", options.three)
+    if 0 < n < 10:
+        return digits[n]
     if 10 <= n < 20 and options.legal_ten == "拾壹":
         return "拾" + (digits[n - 10] if n > 10 else "")
     return _positional(n, digits, ("", "拾", "佰", "仟"), "萬")

@@ -159,6 +159,8 @@ def clean(text: str | None) -> Text | None:
 
 def unwrap(text: str) -> str:
     """Lines broken between two Chinese characters joined, with the spaces around the break."""
+    if "\n" not in text:
+        return text
     lines = text.split("\n")
     joined = lines[0]
     for line in lines[1:]:
@@ -176,6 +178,8 @@ _FENCED = re.compile(r"^```[^\n]*\n(.*?)\n```[ \t]*$", re.M | re.S)
 def paragraphs(text: str | None) -> list[Text]:
     if not text:
         return []
+    if "\n" not in text:  # one line: one paragraph, if anything is written
+        return [clean(text)] if not text.isspace() else []
     return [clean(part) for part in re.split(r"\n\s*\n", text.strip()) if part.strip()]
 
 
@@ -183,6 +187,8 @@ def text_blocks(text: str | None) -> list[Paragraph]:
     """Paragraphs of a text in order; a fenced block (```) is one preformatted paragraph, kept line by line."""
     if not text:
         return []
+    if "```" not in text:
+        return [Paragraph(p) for p in paragraphs(text)]
     blocks: list[Paragraph] = []
     position = 0
     for fence in _FENCED.finditer(text):
@@ -194,6 +200,8 @@ def text_blocks(text: str | None) -> list[Paragraph]:
 
 def _lead_and_rest(text: str | None) -> tuple[list[str], list[Paragraph]]:
     """The paragraphs before the first preformatted block, and the blocks from there on (as children)."""
+    if not text or "```" not in text:
+        return paragraphs(text), []
     blocks = text_blocks(text)
     first = next((i for i, b in enumerate(blocks) if b.role == "pre"), len(blocks))
     return [b.text for b in blocks[:first]], blocks[first:]
