@@ -27,6 +27,8 @@ TEMPLATE_FILES = {"html": ("plan.html.j2", "plan.css"), "docx": ("reference.docx
 
 @dataclass(frozen=True)
 class Job:
+    """One plan to build: its file, its output folder and the formats asked for."""
+
     plan: str       # the plan file
     out_dir: str    # where plan.<fmt> goes
     formats: tuple[str, ...]
@@ -37,6 +39,8 @@ class Job:
 
 @dataclass(frozen=True)
 class Outcome:
+    """What building one plan came to: the files written and skipped, or its error."""
+
     job: Job
     written: tuple[str, ...] = ()
     skipped: tuple[str, ...] = ()

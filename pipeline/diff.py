@@ -32,6 +32,8 @@ _YEAR = re.compile(r"(?<![\d.])(\d{2,3})(?=\s*(?:年|[-/.]\d{1,2}[-/.]\d{1,2}))"
 
 @dataclass
 class Unit:
+    """One entry or table row of a plan, in reading order, as the review compares it."""
+
     index: int
     path: str
     text: str
@@ -74,6 +76,8 @@ def reading_keys(texts: list[str]) -> list[str]:
 
 @dataclass
 class Change:
+    """One difference between the two plans: added, removed, modified, moved, or the year."""
+
     kind: str             # added | removed | modified | moved | year
     old_path: str | None
     new_path: str | None
@@ -178,6 +182,8 @@ KINDS = ("added", "removed", "modified", "moved", "year")  # and "format", liste
 
 @dataclass
 class Review:
+    """The changes from one plan to the next, in the new plan's reading order, with a summary."""
+
     old_name: str
     new_name: str
     old_title: str

@@ -18,6 +18,8 @@ BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
 
 @dataclass(frozen=True)
 class NumberingOptions:
+    """How a plan writes its numbers: 參 or 叁, full- or half-width parentheses, 1. or 1、, 拾壹 or 壹拾壹."""
+
     three: str = "參"          # or 叁
     half_parentheses: bool = False
     arabic: str = "1."         # "1.", "1、" or "1"

@@ -30,6 +30,8 @@ _GREGORIAN = re.compile(r"^\s*(1[89]\d\d|20\d\d)\s*[-/.年]")
 
 @dataclass(frozen=True, order=True)
 class RocDate:
+    """A date of the Republic of China calendar (民國): year 1 is 1912."""
+
     year: int
     month: int
     day: int

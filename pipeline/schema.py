@@ -192,6 +192,8 @@ class Converter:
 
 @dataclass(frozen=True)
 class FieldSpec:
+    """A model field as the converter and the JSON Schema read it."""
+
     type: object
     required: bool
     doc: str

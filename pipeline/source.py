@@ -28,11 +28,15 @@ _SIMPLE_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "n": "\n", "v": "
 
 @dataclass
 class Node:
+    """A YAML node and where it was written."""
+
     where: Where
 
 
 @dataclass
 class Scalar(Node):
+    """A text value, as written."""
+
     text: str
     plain: bool  # written without quotes or block indicators
 
@@ -44,6 +48,8 @@ class Scalar(Node):
 
 @dataclass
 class Mapping(Node):
+    """`key: value` pairs, in the order written."""
+
     pairs: list[tuple[Scalar, Node]] = field(default_factory=list)
 
     def get(self, key: str) -> Node | None:
@@ -55,6 +61,8 @@ class Mapping(Node):
 
 @dataclass
 class Sequence(Node):
+    """A list (`- ` items)."""
+
     items: list[Node] = field(default_factory=list)
 
 

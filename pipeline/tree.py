@@ -23,6 +23,8 @@ CHANGES = ("ins", "del", "move-from", "move-to")  # how a tracked document marks
 
 @dataclass
 class Paragraph:
+    """A paragraph of text: body text, fields of a form, a note, or a preformatted block."""
+
     text: Text
     role: str = "body"  # body | fields | note | pre (preformatted: printed line by line, never joined)
     change: str | None = None  # in a tracked document: one of CHANGES
@@ -93,12 +95,16 @@ class Entry:
 
 @dataclass
 class TableCell:
+    """One cell of a table: its blocks, and how many rows it spans."""
+
     blocks: list = field(default_factory=list)
     rowspan: int = 1
 
 
 @dataclass
 class TableBlock:
+    """A table: its column headings, its rows of cells, its caption and column widths."""
+
     key: str
     columns: list[str]
     rows: list[list[TableCell]]
@@ -132,6 +138,8 @@ class Revisions:
 
 @dataclass
 class Document:
+    """The whole plan as every writer reads it: title lines, numbered body, appendices."""
+
     agency: str
     year: int
     title_lines: list[str]
