@@ -20,8 +20,9 @@ import bisect
 import re
 import unicodedata
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from .records import record
 from .inline import Text
 from .tree import Document, Entry, FormBlock, Paragraph, TableBlock, Walk, cell_text
 
@@ -30,7 +31,7 @@ SIMILAR_ANYWHERE = 0.7
 _YEAR = re.compile(r"(?<![\d.])(\d{2,3})(?=\s*(?:年|[-/.]\d{1,2}[-/.]\d{1,2}))")
 
 
-@dataclass
+@record
 class Unit:
     """One entry or table row of a plan, in reading order, as the review compares it."""
 
@@ -74,7 +75,7 @@ def reading_keys(texts: list[str]) -> list[str]:
     return reading_key(whole).split(_APART)
 
 
-@dataclass
+@record
 class Change:
     """One difference between the two plans: added, removed, modified, moved, or the year."""
 
@@ -180,7 +181,7 @@ DRAFTS = {"added": "本點新增。", "removed": "本點刪除。", "modified": 
 KINDS = ("added", "removed", "modified", "moved", "year")  # and "format", listed only when asked for
 
 
-@dataclass
+@record
 class Review:
     """The changes from one plan to the next, in the new plan's reading order, with a summary."""
 

@@ -5,9 +5,10 @@ JSON Schema for editors is written from them, and docs/format.md describes the s
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Literal, Optional
 
+from .records import record
 from .rocdate import RocDate
 from .schema import Lines, Located, Points, doc
 
@@ -39,7 +40,7 @@ LIST_STYLES = ("壹", "一", "（一）", "1", "（1）", "甲", "（甲）", "�
 ListStyle = Literal["壹", "一", "（一）", "1", "（1）", "甲", "（甲）", "子", "（子）"]
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Numbering(Located):
     """編號寫法：壹、→ 一、→（一）→ 1. →（1）→ 甲、… 各機關習慣不同的地方。"""
 
@@ -54,7 +55,7 @@ class Numbering(Located):
         default=None, metadata=doc("第 11 項以後的大寫：拾壹（預設）或 壹拾壹（Word 的寫法）"))
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Cell(Located):
     """表格的一格：一段文字，或帶有跨列數與編號子項目。"""
 
@@ -66,7 +67,7 @@ class Cell(Located):
     span: int = field(default=1, metadata=doc("向下跨幾列（預設 1）；被跨過的列省略這一欄"))
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Table(Located):
     """表格：欄名與各列；一格可跨多列（span），格內可有編號子項目。"""
 
@@ -76,7 +77,7 @@ class Table(Located):
     widths: list[int] = field(default_factory=list, metadata=doc("各欄相對寬度，例如 [2, 3, 5]"))
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Item(Located):
     """一個編號項目：可有標題、內文、編號代碼、配分，以及下一層項目（層數不限）。"""
 
@@ -99,7 +100,7 @@ class Item(Located):
     note: Optional[str] = field(default=None, metadata=doc("修正說明（修正對照表的「說明」欄），不印在計畫中"))
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Section(Located):
     """計畫的一個段落（壹、貳、…，或 numbering.top 為 一 時 一、二、…）：標題、內文、編號項目、表格。"""
 
@@ -117,7 +118,7 @@ class Section(Located):
     note: Optional[str] = field(default=None, metadata=doc("修正說明，不印在計畫中"))
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Reference(Located):
     """一則依據文件：發文機關、日期、文號、動詞、文件名稱。"""
 
@@ -129,7 +130,7 @@ class Reference(Located):
     quoted: bool = field(default=True, metadata=doc("文件名稱加上「」（預設 是）；機關原文不加時寫 否"))
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Basis(Section):
     """計畫依據：依據文件寫成一句（sentence）或逐項列出（list）。"""
 
@@ -139,7 +140,7 @@ class Basis(Section):
     ending: str = field(default="辦理。", metadata=doc("寫成一句時的結尾，預設「辦理。」"))
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Period(Section):
     """計畫期程：起訖日期；wording 可用 {start} {end} {length} 代入。"""
 
@@ -152,7 +153,7 @@ class Period(Section):
                          metadata=doc("期程的寫法，{start} {end} {length} 會代入日期與期間"))
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Form(Located):
     """評核項目表：表頭欄位、評核內容（勾選框、配分）與合計。"""
 
@@ -169,7 +170,7 @@ class Form(Located):
     notes: Optional[str] = field(default=None, metadata=doc("表後附註，例如「註：…」"))
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Appendix(Located):
     """附件或附表：標題、內文、項目、表格與評核項目表。"""
 
@@ -181,7 +182,7 @@ class Appendix(Located):
     numbering: Optional[Numbering] = field(default=None, metadata=doc("本附件的編號寫法"))
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Cover(Located):
     """封面：計畫名稱、訂定機關一行、日期與文號（取自 issued）。"""
 
@@ -189,7 +190,7 @@ class Cover(Located):
     note: Optional[str] = field(default=None, metadata=doc("封面另一行，例如「○○事務所 訂定」"))
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Issued(Located):
     """核定或函頒本計畫的日期與文號。"""
 
@@ -197,7 +198,7 @@ class Issued(Located):
     number: Optional[str] = field(default=None, metadata=doc("核定文號"))
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Plan(Located):
     """一個機關一個年度的計畫。段落依檔案中書寫的順序排列。"""
 

@@ -13,12 +13,13 @@ import typing
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .records import record
 from .errors import Problem, Where, quoted
 from .rocdate import DateFormatError, RocDate, parse_roc_date
 from .source import Mapping, Node, Scalar, Sequence
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Located:
     """Base of every model object: where it was written, and where each of its fields was."""
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import yaml
 
+from .records import record
 from .characters import UNCARRIABLE
 from .errors import IndexedWhere, PlanProblems, Problem, Where, quoted
 
@@ -26,14 +27,14 @@ _SIMPLE_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "n": "\n", "v": "
                    "_": "\xa0", "L": "\u2028", "P": "\u2029"}
 
 
-@dataclass
+@record
 class Node:
     """A YAML node and where it was written."""
 
     where: Where
 
 
-@dataclass
+@record
 class Scalar(Node):
     """A text value, as written."""
 
@@ -46,7 +47,7 @@ class Scalar(Node):
         return self.plain and self.text in ("", "~", "null", "Null", "NULL")
 
 
-@dataclass
+@record
 class Mapping(Node):
     """`key: value` pairs, in the order written."""
 
@@ -59,7 +60,7 @@ class Mapping(Node):
         return None
 
 
-@dataclass
+@record
 class Sequence(Node):
     """A list (`- ` items)."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .records import record
 from .inline import Text, parse, verbatim
 from .model import Appendix, Basis, Cell, Form, Item, Numbering, Period, Plan, Section, Table
 from .numbering import NumberingOptions, label, next_style
@@ -21,7 +22,7 @@ CHECK_MARKS = {"是否": "□是□否", "勾選": "□"}
 CHANGES = ("ins", "del", "move-from", "move-to")  # how a tracked document marks a whole block
 
 
-@dataclass
+@record
 class Paragraph:
     """A paragraph of text: body text, fields of a form, a note, or a preformatted block."""
 
@@ -30,7 +31,7 @@ class Paragraph:
     change: str | None = None  # in a tracked document: one of CHANGES
 
 
-@dataclass
+@record
 class Entry:
     """A numbered part of the plan: a section (壹、), an item at any depth, an appendix or a form."""
 
@@ -93,7 +94,7 @@ class Entry:
         return self.paragraphs
 
 
-@dataclass
+@record
 class TableCell:
     """One cell of a table: its blocks, and how many rows it spans."""
 
@@ -101,7 +102,7 @@ class TableCell:
     rowspan: int = 1
 
 
-@dataclass
+@record
 class TableBlock:
     """A table: its column headings, its rows of cells, its caption and column widths."""
 
@@ -114,7 +115,7 @@ class TableBlock:
     row_changes: list[str | None] = field(default_factory=list)  # in a tracked document: per row, one of CHANGES
 
 
-@dataclass
+@record
 class FormBlock:
     """A scoring form (評核項目表): its header fields, columns, and scored items as a tree."""
 
@@ -136,7 +137,7 @@ class Revisions:
     date: str  # ISO 8601, UTC
 
 
-@dataclass
+@record
 class Document:
     """The whole plan as every writer reads it: title lines, numbered body, appendices."""
 

@@ -1,5 +1,6 @@
 """The fast paths give what the plain ones give: libyaml's parser, the click-free start of
 `plan build`/`plan make`, and the Chinese-wrap joining done without a regular expression."""
+import pickle
 import re
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from conftest import ROOT
 from pipeline import source
 from pipeline.entry import _quick_command
-from pipeline.errors import PlanProblems
+from pipeline.errors import PlanProblems, Where
 from pipeline.loader import load_plan
 from pipeline.tree import unwrap
 from test_loader import BAD
@@ -165,3 +166,23 @@ def test_docx_copies_the_reference_parts_still_compressed_and_every_part_reads_b
     assert written["word/styles.xml"].raw == kept["word/styles.xml"].raw  # copied, not compressed again
     assert written["word/document.xml"].raw != kept["word/document.xml"].raw
     assert b"SECTIONPAGES" in unpacked(written["word/footer1.xml"])  # a plan with a cover counts its body's pages
+
+
+@given(st.text(alphabet="ab\n中", max_size=40), st.data())
+@settings(max_examples=200, deadline=None)
+def test_a_position_kept_as_an_index_reads_as_the_line_and_column_it_stands_for(text, data):
+    index = data.draw(st.integers(0, len(text)))
+    lines = source.LineIndex(text)
+    where = lines.where("p.yaml", index)
+    line = text.count("\n", 0, index) + 1
+    col = index - (text.rfind("\n", 0, index) + 1) + 1
+    assert (where.line, where.col, str(where)) == (line, col, f"p.yaml:{line}:{col}")
+    assert where == Where("p.yaml", line, col) and hash(where) == hash(Where("p.yaml", line, col))
+    assert pickle.loads(pickle.dumps(lines.where("p.yaml", index))) == Where("p.yaml", line, col)
+
+
+def test_positions_sort_by_file_line_and_column():
+    lines = source.LineIndex("ab\ncd\nef")
+    found = [lines.where("b.yaml", 0), lines.where("a.yaml", 7), lines.where("a.yaml", 4), Where("a.yaml", 2, 1)]
+    assert [str(w) for w in sorted(found)] == ["a.yaml:2:1", "a.yaml:2:2", "a.yaml:3:2", "b.yaml:1:1"]
+    assert repr(found[2]) == "Where(file='a.yaml', line=2, col=2)"
