@@ -1,4 +1,4 @@
-"""Plan import, stage 1: readers. One module per input format — docx.py, text.py, markdown.py — each
+"""Plan import, stage 1: readers. One module per input format — docx.py, odt.py, text.py, markdown.py — each
 turning a file into blocks (lines of text and tables, in reading order) for pipeline/recognise.
 """
 from __future__ import annotations
@@ -19,21 +19,42 @@ class Block:
     role: str = ""                          # from a DOCX style: title, cover; "pre" for a preformatted block
 
 
+MAX_PART = 50 * 1024 * 1024       # a part of a .docx or .odt larger than this uncompressed is refused (zip bombs)
+MAX_RATIO = 200                   # nor a part compressed more than this
+MAX_TOTAL = 100 * 1024 * 1024     # nor all parts together (styles, numbering, headers are opened too)
+
+
+def too_large(path: str, parts: list) -> None:
+    """Refuse a package (the zip of a .docx or .odt) that would decompress to an absurd size: every part
+    counts, not only the text."""
+    def bomb(part) -> bool:
+        big = part.file_size > 1024 * 1024 and part.file_size > MAX_RATIO * max(part.compress_size, 1)
+        return part.file_size > MAX_PART or big
+
+    if any(bomb(part) for part in parts) or sum(part.file_size for part in parts) > MAX_TOTAL:
+        info = max(parts, key=lambda part: part.file_size)
+        raise NotAPlan(f"{path}: 文件內容解壓後過大（{info.file_size} 位元組），不像計畫文件，已拒絕。"
+                       " (refused: decompresses too far, a zip bomb?)")
+
+
 TEXT_SUFFIXES = (".txt", ".text")
+ODT_SUFFIXES = (".odt", ".fodt")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 def read_file(path: str, data: bytes | None = None) -> list[Block]:
-    """The blocks of a .docx, .txt or .md file; clear errors for what cannot be read.
+    """The blocks of a .docx, .odt, .txt or .md file; clear errors for what cannot be read.
 
-    With `data` given (standard input, `-`), a .docx is told by its zip header.
+    With `data` given (standard input, `-`), a .docx or .odt is told by its zip header.
     """
     try:
         if data is None:
             with open(path, "rb") as handle:
                 data = handle.read()
         elif path == "-":
-            path = "<stdin>.docx" if data.startswith(b"PK\x03\x04") else "<stdin>.txt"
+            path = "<stdin>.txt"
+            if data.startswith(b"PK\x03\x04"):  # a package: an OpenDocument one names its kind first
+                path = "<stdin>.odt" if data[30:38] == b"mimetype" else "<stdin>.docx"
     except OSError as exc:
         raise UsageError(f"{path}: 無法讀取：{exc.strerror}。 (cannot read)") from None
     if not data.strip():
@@ -42,16 +63,19 @@ def read_file(path: str, data: bytes | None = None) -> list[Block]:
     if lower.endswith(".docx"):
         from . import docx
         return docx.read(path, data)
+    if lower.endswith(ODT_SUFFIXES):
+        from . import odt
+        return odt.read(path, data)
     if lower.endswith(TEXT_SUFFIXES + MARKDOWN_SUFFIXES):
         from . import markdown, text
         reader = markdown if lower.endswith(MARKDOWN_SUFFIXES) else text
         return reader.read(carriable(decode(path, data)))
     hint = next((words for suffixes, words in OTHER_FORMATS if lower.endswith(suffixes)), "")
-    raise UsageError(f"{path}: 只能匯入 .docx、.txt 或 .md 檔。{hint} (import reads .docx, .txt, .md)")
+    raise UsageError(f"{path}: 只能匯入 .docx、.odt、.txt 或 .md 檔。{hint} (import reads .docx, .odt, .txt, .md)")
 
 
 OTHER_FORMATS = (  # what an office has instead, and how to turn it into what import reads
-    ((".doc", ".odt", ".rtf", ".wps"), "請在 Word 或 LibreOffice 開啟後「另存新檔」為 .docx，再匯入。"),
+    ((".doc", ".rtf", ".wps", ".pages"), "請在 Word 或 LibreOffice 開啟後「另存新檔」為 .docx 或 .odt，再匯入。"),
     ((".pdf",), "請在 PDF 閱讀器全選文字、複製，貼到記事本存成 .txt（UTF-8），再匯入。"),
     ((".html", ".htm"), "請在瀏覽器全選網頁文字、複製，貼到記事本存成 .txt（UTF-8），再匯入。"),
 )

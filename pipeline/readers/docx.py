@@ -12,18 +12,9 @@ import re
 import zipfile
 
 from ..numbering import branch, chinese_numeral, legal_numeral, stem
-from . import Block, NotAPlan, carriable
+from . import Block, NotAPlan, carriable, too_large
 
-MAX_DOCX_XML = 50 * 1024 * 1024   # uncompressed document.xml larger than this is refused (zip bombs)
-MAX_RATIO = 200                   # nor a part compressed more than this
-MAX_DOCX_TOTAL = 100 * 1024 * 1024  # nor all parts together (python-docx opens styles, numbering, headers…)
-LIST_MARK = "\u2063"              # depth marker of Word's own list numbering
-
-
-def _bomb(part: zipfile.ZipInfo) -> bool:
-    """A part of the .docx that would decompress to an absurd size: every part counts, not only the text."""
-    big = part.file_size > 1024 * 1024 and part.file_size > MAX_RATIO * max(part.compress_size, 1)
-    return part.file_size > MAX_DOCX_XML or big
+LIST_MARK = "\u2063"              # depth marker of a list numbered by the document's own numbering
 
 
 def read(path: str, data: bytes) -> list[Block]:
@@ -34,11 +25,7 @@ def read(path: str, data: bytes) -> list[Block]:
         kind = "已加密（有密碼保護）或" if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" else ""
         raise NotAPlan(f"{path}: 這個 .docx 檔{kind}已損毀，無法開啟；請在 Word 另存為未加密的 .docx 後再試。"
                        " (encrypted or corrupt .docx)") from None
-    parts = archive.infolist()
-    if any(_bomb(part) for part in parts) or sum(part.file_size for part in parts) > MAX_DOCX_TOTAL:
-        info = max(parts, key=lambda part: part.file_size)
-        raise NotAPlan(f"{path}: 文件內容解壓後過大（{info.file_size} 位元組），不像計畫文件，已拒絕。"
-                       " (refused: decompresses too far, a zip bomb?)")
+    too_large(path, archive.infolist())
     from docx import Document as open_docx
 
     try:
