@@ -148,3 +148,11 @@ def test_repeated_and_covered_cells_keep_the_columns_they_stand_for(tmp_path):
     parsed = etree.fromstring(BODY.format(f"<office:text>{table}</office:text>").encode())
     rows = table_rows(parsed.find(".//{urn:oasis:names:tc:opendocument:xmlns:table:1.0}table"))
     assert rows == [["工作項目", "辦理期程", "負責單位"], ["便民服務", "全年", ""], [None, "每月", "各課"]]
+
+
+def test_headings_numbered_by_their_styles_keep_their_levels():
+    plan = yaml.safe_load(plan_import(ODT / "heading-lists.odt").stdout)
+    assert plan["basis"] == "依據本府 113 年施政計畫辦理。"
+    assert plan["steps"]["title"] == "實施方式"
+    assert plan["steps"]["items"] == [{"title": "服務態度", "text": "設置服務台。"}, "服務環境"]
+    assert [s["title"] for s in plan["sections"]] == ["預期效益"], "參、: an item holding only a deeper list is not counted"
