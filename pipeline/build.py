@@ -58,11 +58,13 @@ def agency_of(plan_path: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-def jobs_for(paths: list[str], out: str | None, formats: tuple[str, ...], force: bool) -> list[Job]:
+def jobs_for(paths: list[str], out: str | None, formats: tuple[str, ...], force: bool,
+             left_out: list[str] | None = None) -> list[Job]:
+    """The plans to build; YAML files in a folder that are not named as plans go to `left_out`."""
     jobs = []
     for given in paths:
         if os.path.isdir(given):
-            found = plan_files(given)
+            found = plan_files(given, left_out)
             if not found:
                 raise UsageError(f"{given}: 這個資料夾裡沒有計畫檔（<機關>/<年度>.yaml）。 (no plans in folder)")
             for plan, linked in found:
@@ -86,12 +88,13 @@ def jobs_for(paths: list[str], out: str | None, formats: tuple[str, ...], force:
     return jobs
 
 
-def plan_files(folder: str) -> list[tuple[str, bool]]:
-    """Every <year>.yaml under folder, in path order, each with whether it is a symbolic link.
+def plan_files(folder: str, left_out: list[str] | None = None) -> list[tuple[str, bool]]:
+    """Every <year>.yaml under folder, in path order, each with whether it is a symbolic link; the other
+    YAML files there (103.yml, 103-draft.yaml) are added to `left_out`, for the command to say so.
 
     Linked folders are not entered (as Path.rglob does not), so only a linked file can lead outside.
     """
-    found, folders = [], [folder]
+    found, others, folders = [], [], [folder]
     while folders:
         with os.scandir(folders.pop()) as entries:
             for entry in entries:
@@ -99,7 +102,19 @@ def plan_files(folder: str) -> list[tuple[str, bool]]:
                     folders.append(entry.path)
                 elif entry.name.endswith(".yaml") and plan_year(entry.name[:-len(".yaml")]) is not None:
                     found.append((entry.path, entry.is_symlink()))
+                elif entry.name.endswith((".yaml", ".yml")) and not entry.name.startswith("."):
+                    others.append(entry.path)
+    if left_out is not None:
+        left_out.extend(sorted(others, key=lambda path: path.split(os.sep)))
     return sorted(found, key=lambda plan: plan[0].split(os.sep))
+
+
+def left_out_notice(path: str) -> str:
+    """What a command says of a YAML file in a plans folder that is not named as a plan."""
+    stem = os.path.basename(path).rsplit(".", 1)[0]
+    rename = f"改名為 {stem}.yaml" if plan_year(stem) is not None else "以年度命名，例如 113.yaml"
+    return (f"注意：略過 {path}：計畫檔要以年度命名（<年度>.yaml）才會處理；若它是計畫，請{rename}。"
+            " (skipped: not named <year>.yaml)")
 
 
 def refuse_collisions(jobs: list[Job]) -> None:

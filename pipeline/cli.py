@@ -73,13 +73,16 @@ def _plans_in(paths: tuple[str, ...]) -> list[str]:
     """Each file as given; a folder as every <agency>/<year>.yaml in it (as `plan build` takes one)."""
     import os
 
-    from .build import plan_files
+    from .build import left_out_notice, plan_files
     from .errors import UsageError
 
     found: list[str] = []
     for path in paths:
         if path != STDIN and os.path.isdir(path):
-            inside_folder = [plan for plan, _ in plan_files(path)]
+            left_out: list[str] = []
+            inside_folder = [plan for plan, _ in plan_files(path, left_out)]
+            for other in left_out:
+                click.echo(left_out_notice(other), err=True)
             if not inside_folder:
                 raise UsageError(f"{path}: 這個資料夾裡沒有計畫檔（<機關>/<年度>.yaml）。 (no plans in folder)")
             found += inside_folder
@@ -354,8 +357,10 @@ def site(out: str, plans_dir: str, base_url: str | None, fragment: bool, workers
 
     from .site import build_site
 
-    code = 0
-    for result in build_site(plans_dir, out, base_url, fragment, workers or os.cpu_count() or 1):
+    from .build import left_out_notice
+
+    code, left_out = 0, []
+    for result in build_site(plans_dir, out, base_url, fragment, workers or os.cpu_count() or 1, left_out):
         for note in result.notes:
             click.echo(note, err=True)
         if result.error:
@@ -367,6 +372,8 @@ def site(out: str, plans_dir: str, base_url: str | None, fragment: bool, workers
             click.echo(f"未變更 unchanged {out}/{result.agency}/{result.year}/", err=True)
         else:
             click.echo(f"已寫入 wrote {out}/{result.agency}/{result.year}/", err=True)
+    for path in left_out:
+        click.echo(left_out_notice(path), err=True)
     click.echo(f"網站 site: {out}/index.html", err=True)
     sys.exit(code)
 

@@ -152,9 +152,12 @@ def fail(error: PlanError) -> int:
 
 def build(paths: list[str], out: str | None, formats: tuple[str, ...], workers: int | None, force: bool) -> int:
     """`plan build PATH... [-o DIR] [--format …] [-j N] [--force]` for files and folders."""
-    from .build import jobs_for, run_jobs
+    from .build import jobs_for, left_out_notice, run_jobs
 
-    jobs = jobs_for(list(paths), out, formats, force)
+    left_out: list[str] = []
+    jobs = jobs_for(list(paths), out, formats, force, left_out)
+    for path in left_out:
+        say(left_out_notice(path))
     if len(jobs) > 1:  # many plans: garbage is collected as usual, here and in the workers
         import gc
 

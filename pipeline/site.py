@@ -62,17 +62,20 @@ class PageResult:
     withdrawn: bool = False  # the plan is no longer under plans/: its page was taken out of the bundle
 
 
-def discover(plans_dir: str) -> list[tuple[str, int, str]]:
+def discover(plans_dir: str, left_out: list[str] | None = None) -> list[tuple[str, int, str]]:
+    """(agency, year, path) of every plans/<agency>/<year>.yaml; other YAML files there go to `left_out`."""
     found = []
-    for path in sorted(Path(plans_dir).glob("*/*.yaml")):
-        year = plan_year(path.stem)
+    for path in sorted([*Path(plans_dir).glob("*/*.yaml"), *Path(plans_dir).glob("*/*.yml")]):
+        year = plan_year(path.stem) if path.suffix == ".yaml" else None
         if year is not None:
             found.append((path.parent.name, year, str(path)))
+        elif left_out is not None and not path.name.startswith("."):
+            left_out.append(str(path))
     return found
 
 
-def jobs(plans_dir: str, out: str, fragment: bool) -> list[PageJob]:
-    plans = discover(plans_dir)
+def jobs(plans_dir: str, out: str, fragment: bool, left_out: list[str] | None = None) -> list[PageJob]:
+    plans = discover(plans_dir, left_out)
     years: dict[str, list[tuple[int, str]]] = {}
     for agency, year, path in plans:
         years.setdefault(agency, []).append((year, path))
@@ -275,14 +278,16 @@ def refuse_output_among_plans(plans_dir: str, out: str) -> None:
                          "請指定別的資料夾，例如 -o build/site。 (the output folder is inside the plans folder)")
 
 
-def build_site(plans_dir: str, out: str, base_url: str | None, fragment: bool, workers: int):
-    """Build every page, then the index and site maps; yields each PageResult as it ends."""
+def build_site(plans_dir: str, out: str, base_url: str | None, fragment: bool, workers: int,
+               left_out: list[str] | None = None):
+    """Build every page, then the index and site maps; yields each PageResult as it ends. YAML files in
+    the plans folder that are not named as plans go to `left_out`."""
     from .build import in_parallel
 
     if base_url:
         check_base_url(base_url)
     refuse_output_among_plans(plans_dir, out)
-    page_jobs = jobs(plans_dir, out, fragment)
+    page_jobs = jobs(plans_dir, out, fragment, left_out)
     if not page_jobs:
         raise BuildError(f"{plans_dir}: 沒有任何計畫檔（<機關>/<年度>.yaml）。 (no plans)")
     pdf = pdf_available()

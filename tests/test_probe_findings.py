@@ -633,3 +633,18 @@ def test_import_reads_a_word_file_that_has_no_list_numbering_part(tmp_path):
     assert done.returncode == 0, done.stderr
     imported = (tmp_path / "bare.yaml").read_text(encoding="utf-8")
     assert "\nbasis:" in imported and "會知各組室" in imported
+
+
+def test_yaml_files_in_a_plans_folder_not_named_as_plans_are_named_when_skipped(tmp_path):
+    """plans/<agency>/106.yml or 105-draft.yaml were left out of build, validate and site without a word."""
+    import shutil
+
+    plans = tmp_path / "plans"
+    shutil.copytree(ROOT / "plans" / "keelung-cec", plans / "keelung-cec")
+    for name in ("106.yml", "105-draft.yaml", ".105.yaml"):
+        shutil.copy(plans / "keelung-cec" / "105.yaml", plans / "keelung-cec" / name)
+    for args in (("build", "plans", "--format", "html", "-o", "out"), ("validate", "plans"), ("site", "-o", "site")):
+        run = plan_command(*args, cwd=tmp_path)
+        assert run.returncode == 0, run.stderr
+        assert "略過 plans/keelung-cec/106.yml" in run.stderr and "請改名為 106.yaml" in run.stderr, args
+        assert "略過 plans/keelung-cec/105-draft.yaml" in run.stderr and ".105.yaml" not in run.stderr, args
