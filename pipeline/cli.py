@@ -419,7 +419,7 @@ def serve(agency: str | None, year: str | None, plans_dir: str, port: int, open_
 @click.option("--year", type=click.IntRange(1, 999), help="計畫年度（民國年），原文沒有寫年度時指定。 ROC year, when the text has none.")
 @click.option("--force", is_flag=True, help="覆蓋已存在的輸出檔。 Overwrite an existing file.")
 def import_plan(source: str, out: str | None, report: bool, year: int | None, force: bool) -> None:
-    """由既有的計畫（.docx、.odt，或由 PDF、網頁取出的 .txt／.md）產生計畫 YAML。"""
+    """由既有的計畫（.docx、.odt、.pdf，或由網頁取出的 .txt／.md）產生計畫 YAML。"""
     from .importer import import_file, to_yaml_with_notes
     from .loader import load_plan
 

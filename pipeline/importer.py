@@ -1,4 +1,4 @@
-"""`plan import`: an existing plan (.docx, .odt, or text from a PDF or web page as .txt / .md) → plan YAML.
+"""`plan import`: an existing plan (.docx, .odt, .pdf, or text from a web page as .txt / .md) → plan YAML.
 
 The inverse of `plan build`: pipeline/readers turns the file into blocks (one module per input format,
 as pipeline/writers has one per output format), pipeline/recognise turns the blocks into a Plan, and
@@ -15,7 +15,7 @@ __all__ = ["Block", "Imported", "NotAPlan", "import_file", "read_file", "read_te
 
 
 def import_file(path: str, year: int | None = None, data: bytes | None = None) -> Imported:
-    """The plan in a .docx, .odt, .txt or .md file; `year` when the text does not say it; `data` for standard input."""
+    """The plan in a .docx, .odt, .pdf, .txt or .md file; `year` when the text does not say it; `data` for standard input."""
     blocks = read_file(path, data)
     if not any(b.text or b.table for b in blocks):
         raise NotAPlan(f"{path}: 沒有任何文字內容。 (no text)")

@@ -54,6 +54,39 @@ def libreoffice_pdf(source, folder):
 
 
 @pytest.fixture(scope="session")
+def office(tmp_path_factory):
+    """{(agency, "docx"|"odt"|"pdf"): path}: the seeds as DOCX and ODT, their LibreOffice PDFs, and plan.pdf;
+    one LibreOffice conversion for the whole session."""
+    import subprocess
+
+    from render_helpers import document
+    from pipeline.writers import docx, odt, pdf
+
+    soffice = needs_tool("soffice")
+    folder = tmp_path_factory.mktemp("office")
+    sources, found = [], {}
+    for agency, year in SEEDS:
+        doc = document(agency, year)
+        for kind, writer in (("docx", docx), ("odt", odt)):
+            path = folder / f"{agency}-{kind}.{kind}"
+            writer.write(doc, str(path))
+            sources.append(str(path))
+            found[(agency, kind)] = path
+        found[(agency, "plan.pdf")] = folder / f"{agency}-plan.pdf"
+        pdf.write(doc, str(found[(agency, "plan.pdf")]))
+    env = {**os.environ, "FONTCONFIG_FILE": pdf.fontconfig_file(str(folder)), "HOME": str(folder)}
+    done = subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{folder}/profile",
+                           "--convert-to", "pdf", "--outdir", str(folder / "pdf"), *sources],
+                          capture_output=True, text=True, timeout=600, env=env)
+    for (agency, kind), path in list(found.items()):
+        if kind in ("docx", "odt"):
+            drawn = folder / "pdf" / f"{path.stem}.pdf"
+            assert drawn.exists() and drawn.stat().st_size > 10_000, done.stderr
+            found[(agency, f"{kind}.pdf")] = drawn
+    return found
+
+
+@pytest.fixture(scope="session")
 def site(tmp_path_factory):
     """The website bundle of every plan under plans/ (with fragments and a sitemap), built once per session."""
     import subprocess

@@ -149,7 +149,7 @@ def make_zip(parts: dict) -> bytes:
     ("corrupt.docx", b"PK\x03\x04 this is not really a zip", "損毀"),
     ("encrypted.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "加密"),
     ("bomb.docx", make_zip({"word/document.xml": b"<w:document>" + b" " * (60 * 1024 * 1024)}), "過大"),
-    ("plan.pdf", b"%PDF-1.4", ".docx"),
+    ("plan.pdf", b"%PDF-1.4", "已損毀"),
 ])
 def test_bad_input_is_a_clear_error(tmp_path, name, content, words):
     source = tmp_path / name

@@ -33,32 +33,6 @@ def run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(command, capture_output=True, text=True, timeout=600, **kwargs)
 
 
-@pytest.fixture(scope="session")
-def office(tmp_path_factory):
-    """{(agency, "docx"|"odt"|"pdf"): path}: the seeds as DOCX and ODT, their LibreOffice PDFs, and plan.pdf."""
-    soffice = needs_tool("soffice")
-    folder = tmp_path_factory.mktemp("office")
-    sources, found = [], {}
-    for agency, year in SEEDS:
-        doc = document(agency, year)
-        for kind, writer in (("docx", docx), ("odt", odt)):
-            path = folder / f"{agency}-{kind}.{kind}"
-            writer.write(doc, str(path))
-            sources.append(str(path))
-            found[(agency, kind)] = path
-        found[(agency, "plan.pdf")] = folder / f"{agency}-plan.pdf"
-        pdf.write(doc, str(found[(agency, "plan.pdf")]))
-    env = {**os.environ, "FONTCONFIG_FILE": pdf.fontconfig_file(str(folder)), "HOME": str(folder)}
-    done = run([soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{folder}/profile",
-                "--convert-to", "pdf", "--outdir", str(folder / "pdf"), *sources], env=env)
-    for (agency, kind), path in list(found.items()):
-        if kind in ("docx", "odt"):
-            drawn = folder / "pdf" / f"{path.stem}.pdf"
-            assert drawn.exists() and drawn.stat().st_size > 10_000, done.stderr
-            found[(agency, f"{kind}.pdf")] = drawn
-    return found
-
-
 def pages_text(path: Path) -> list[str]:
     """Each page's text, whitespace removed."""
     text = run([needs_tool("pdftotext"), "-layout", str(path), "-"]).stdout

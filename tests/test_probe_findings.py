@@ -45,14 +45,14 @@ def test_an_unknown_text_encoding_says_what_to_do(tmp_path):
 
 
 def test_import_of_a_pdf_or_old_word_file_says_how_to_get_what_it_reads(tmp_path):
-    for name, words in (("plan.pdf", "貼到記事本存成 .txt"), ("plan.doc", "另存新檔」為 .docx 或 .odt"),
-                        ("plan.html", "貼到記事本存成 .txt")):
+    for name, words in (("plan.doc", "另存新檔」為 .docx 或 .odt"), ("plan.html", "貼到記事本存成 .txt")):
         (tmp_path / name).write_bytes(b"%PDF-1.4 or whatever")
         run = plan_command("import", str(tmp_path / name))
         assert run.returncode == 2 and words in run.stderr, run.stderr
-    (tmp_path / "plan.odt").write_bytes(b"%PDF-1.4 or whatever")  # .odt is read (tests/test_import_odt.py)
-    run = plan_command("import", str(tmp_path / "plan.odt"))
-    assert run.returncode == 1 and "無法解析" in run.stderr and "Traceback" not in run.stderr, run.stderr
+    for name, words in (("plan.odt", "無法解析"), ("plan.pdf", "已損毀")):  # read now: tests/test_import_odt.py, _pdf.py
+        (tmp_path / name).write_bytes(b"%PDF-1.4 or whatever")
+        run = plan_command("import", str(tmp_path / name))
+        assert run.returncode == 1 and words in run.stderr and "Traceback" not in run.stderr, run.stderr
 
 
 def imported(tmp_path, text, name="plan.txt", *args):

@@ -1,4 +1,4 @@
-"""Plan import, stage 1: readers. One module per input format — docx.py, odt.py, text.py, markdown.py — each
+"""Plan import, stage 1: readers. One module per input format — docx.py, odt.py, pdf.py, text.py, markdown.py — each
 turning a file into blocks (lines of text and tables, in reading order) for pipeline/recognise.
 """
 from __future__ import annotations
@@ -43,16 +43,16 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 def read_file(path: str, data: bytes | None = None) -> list[Block]:
-    """The blocks of a .docx, .odt, .txt or .md file; clear errors for what cannot be read.
+    """The blocks of a .docx, .odt, .pdf, .txt or .md file; clear errors for what cannot be read.
 
-    With `data` given (standard input, `-`), a .docx or .odt is told by its zip header.
+    With `data` given (standard input, `-`), a PDF is told by its header, a .docx or .odt by its zip header.
     """
     try:
         if data is None:
             with open(path, "rb") as handle:
                 data = handle.read()
         elif path == "-":
-            path = "<stdin>.txt"
+            path = "<stdin>.pdf" if data.startswith(b"%PDF-") else "<stdin>.txt"
             if data.startswith(b"PK\x03\x04"):  # a package: an OpenDocument one names its kind first
                 path = "<stdin>.odt" if data[30:38] == b"mimetype" else "<stdin>.docx"
     except OSError as exc:
@@ -66,17 +66,19 @@ def read_file(path: str, data: bytes | None = None) -> list[Block]:
     if lower.endswith(ODT_SUFFIXES):
         from . import odt
         return odt.read(path, data)
+    if lower.endswith(".pdf"):
+        from . import pdf
+        return pdf.read(path, data)
     if lower.endswith(TEXT_SUFFIXES + MARKDOWN_SUFFIXES):
         from . import markdown, text
         reader = markdown if lower.endswith(MARKDOWN_SUFFIXES) else text
         return reader.read(carriable(decode(path, data)))
     hint = next((words for suffixes, words in OTHER_FORMATS if lower.endswith(suffixes)), "")
-    raise UsageError(f"{path}: 只能匯入 .docx、.odt、.txt 或 .md 檔。{hint} (import reads .docx, .odt, .txt, .md)")
+    raise UsageError(f"{path}: 只能匯入 .docx、.odt、.pdf、.txt 或 .md 檔。{hint} (import reads .docx, .odt, .pdf, .txt, .md)")
 
 
 OTHER_FORMATS = (  # what an office has instead, and how to turn it into what import reads
     ((".doc", ".rtf", ".wps", ".pages"), "請在 Word 或 LibreOffice 開啟後「另存新檔」為 .docx 或 .odt，再匯入。"),
-    ((".pdf",), "請在 PDF 閱讀器全選文字、複製，貼到記事本存成 .txt（UTF-8），再匯入。"),
     ((".html", ".htm"), "請在瀏覽器全選網頁文字、複製，貼到記事本存成 .txt（UTF-8），再匯入。"),
 )
 
