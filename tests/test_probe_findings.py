@@ -648,3 +648,24 @@ def test_yaml_files_in_a_plans_folder_not_named_as_plans_are_named_when_skipped(
         assert run.returncode == 0, run.stderr
         assert "略過 plans/keelung-cec/106.yml" in run.stderr and "請改名為 106.yaml" in run.stderr, args
         assert "略過 plans/keelung-cec/105-draft.yaml" in run.stderr and ".105.yaml" not in run.stderr, args
+
+
+def test_a_long_run_of_lines_that_could_name_columns_is_read_once_not_once_per_line(monkeypatch):
+    """50,000 list items 「項目」 (an .odt list, or a text file) took minutes: each line began a search for a
+    table header through all the lines after it."""
+    from pipeline.readers import Block
+    from pipeline.recognise import tables
+
+    calls = []
+
+    class Counting:
+        def match(self, text):
+            calls.append(text)
+            return tables.COLUMN_PATTERN.match(text)
+
+    monkeypatch.setattr(tables, "COLUMN_PATTERN", tables.COLUMN, raising=False)
+    monkeypatch.setattr(tables, "COLUMN", Counting())
+    blocks = [Block(text="項目") for _ in range(2000)] + [Block(text="實施項目"), Block(text="辦理期程")]
+    out = tables.cells_per_line(blocks)
+    assert len(calls) <= 10 * len(blocks), len(calls)
+    assert [b.text for b in out[:3]] == ["項目"] * 3, "a run longer than a header stays text"

@@ -60,8 +60,11 @@ def cells_per_line(blocks: list[Block]) -> list[Block]:
 
 
 def _header_run(blocks: list[Block], i: int) -> list[str]:
+    """The column names starting at block i: 2 to 8 lines that name columns. Reading stops at the ninth
+    (more is no header), so a long run of such lines costs each start a few lines, not the whole run."""
     names = []
-    while i < len(blocks) and blocks[i].table is None and not blocks[i].role and COLUMN.match(blocks[i].text):
+    while (i < len(blocks) and len(names) <= 8 and blocks[i].table is None and not blocks[i].role
+           and COLUMN.match(blocks[i].text)):
         names.append(blocks[i].text)
         i += 1
     return names if 2 <= len(names) <= 8 else []
