@@ -22,8 +22,8 @@ import unicodedata
 from collections import deque
 from dataclasses import field
 
-from .records import record
 from .inline import Text
+from .records import record
 from .tree import Document, Entry, FormBlock, Paragraph, TableBlock, Walk, cell_text
 
 SIMILAR_UNDER_PARENT = 0.5

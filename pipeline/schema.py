@@ -13,8 +13,8 @@ import typing
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .records import record
 from .errors import Problem, Where, quoted
+from .records import record
 from .rocdate import DateFormatError, RocDate, parse_roc_date
 from .source import Mapping, Node, Scalar, Sequence
 
@@ -79,8 +79,6 @@ class Converter:
             return self._model(node, argument, path)
         if kind == "list":
             return self._list(node, argument, path)
-        if kind == "optional":
-            return self._convert(node, argument, path)
         if kind == "points":
             return self._points(node, path)
         if kind == "choice":
@@ -259,15 +257,15 @@ SCALARS = {
 @lru_cache(maxsize=None)
 def shape_of(tp) -> tuple[str, object]:
     """What a field's type asks the converter for, worked out once per type: ("scalar", (expected,
-    parse, English)), ("model", the class), ("list", the items' shape), ("optional", the shape of the
-    type given), ("points", None), ("choice", choices) or ("lines", None)."""
+    parse, English)), ("model", the class), ("list", the items' shape), ("points", None), ("choice",
+    choices) or ("lines", None); an optional field's shape is its type's."""
     origin = typing.get_origin(tp)
     if tp is Lines:
         return "lines", None
     if origin in (typing.Union, types.UnionType):
         options = tuple(o for o in typing.get_args(tp) if o is not type(None))
-        if len(options) == 1:
-            return "optional", shape_of(options[0])
+        if len(options) == 1:  # optional: an empty value is left out before conversion
+            return shape_of(options[0])
         if set(options) == {int, PointRange}:  # Points: an integer, or a range such as 8~10
             return "points", None
         raise TypeError(f"unsupported union {options!r}")

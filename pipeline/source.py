@@ -15,9 +15,9 @@ from dataclasses import field
 
 import yaml
 
-from .records import record
 from .characters import UNCARRIABLE
 from .errors import IndexedWhere, PlanProblems, Problem, Where, quoted
+from .records import record
 
 MAX_DEPTH = 64
 ALLOWED_CONTROLS = {"\t", "\n", "\r"}
@@ -292,7 +292,7 @@ class _TreeBuilder:
         if self.stand_ins:
             value = self._restore_separators(value)
         plain = not style  # the pure parser says None, libyaml ""
-        node = Scalar(IndexedWhere(self.path, self.lines.starts, start.index), value, plain)
+        node = Scalar(self.lines.where(self.path, start.index), value, plain)
         if plain and value:
             self._comment_after_text(end.index)
         if UNCARRIABLE.search(value):  # lone surrogates among them: joined into pairs first

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .records import record
 from .inline import Text, parse, verbatim
 from .model import Appendix, Basis, Cell, Form, Item, Numbering, Period, Plan, Section, Table
 from .numbering import NumberingOptions, label, next_style
+from .records import record
 from .schema import PointRange
 from .source import is_cjk
 
