@@ -1,0 +1,68 @@
+"""What was found by looking at the outputs as their readers do: the plan in Word and LibreOffice, the
+web page on a phone, the review with its tracked changes."""
+import zipfile
+
+from lxml import etree
+
+from review_marks import paragraphs, plain_paragraphs, resolve
+from pipeline.diff import compare
+from pipeline.loader import load_plan
+from pipeline.review.documents import tracked
+from pipeline.tree import build_document
+from pipeline.writers import writer
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+GROUPED = """agency: 測試機關
+year: {year}
+title: 測試機關 {year} 年計畫
+sections:
+  - title: 實施內容
+    table:
+      columns: [實施要項, 執行策略, 執行方法]
+      rows:
+{rows}"""
+
+
+def grouped(year: int, strategies: list[str]) -> str:
+    """A strategy table whose first column is one cell spanning the group's rows, then a row of its own."""
+    rows = [f"        - - {{text: 一、創新服務, span: {len(strategies)}}}\n          - 策略{strategies[0]}\n"
+            f"          - 方法{strategies[0]}\n"]
+    rows += [f"        - - 策略{s}\n          - 方法{s}\n" for s in strategies[1:]]
+    rows.append("        - - 二、便捷服務\n          - 策略戊\n          - 方法戊\n")
+    return GROUPED.format(year=year, rows="".join(rows))
+
+
+def doc_of(text: str, name: str):
+    return build_document(load_plan(name, text.encode("utf-8")))
+
+
+def grid_columns(path) -> list[int]:
+    """How many grid columns each table row of a DOCX fills (a cell's w:gridSpan counted)."""
+    with zipfile.ZipFile(path) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    counts = []
+    for row in root.iter(f"{W}tr"):
+        count = 0
+        for cell in row.findall(f"{W}tc"):
+            span = cell.find(f"{W}tcPr/{W}gridSpan")
+            count += int(span.get(f"{W}val")) if span is not None else 1
+        counts.append(count)
+    return counts
+
+
+def test_a_row_removed_from_inside_a_spanning_group_keeps_the_rows_below_in_their_columns(tmp_path):
+    """plan diff --format tracked: the deleted row is put back inside the group whose first cell spans
+    it; the group's cell spans it too, so the row after it is not shifted one column to the left."""
+    for kept in (["甲", "乙", "丁"], ["甲", "乙", "丙"]):  # a middle row removed, the group's last row removed
+        old_doc = doc_of(grouped(103, ["甲", "乙", "丙", "丁"]), "103.yaml")
+        new_doc = doc_of(grouped(104, kept), "104.yaml")
+        paths = {name: tmp_path / f"{name}.docx" for name in ("old", "new", "tracked")}
+        writer("docx").write(old_doc, str(paths["old"]))
+        writer("docx").write(new_doc, str(paths["new"]))
+        review = compare(old_doc, new_doc, "103.yaml", "104.yaml")
+        assert [c.kind for c in review.changes if c.kind != "year"] == ["removed"]
+        writer("docx").write(tracked(review), str(paths["tracked"]))
+        assert grid_columns(paths["tracked"]) == [3] * 6
+        assert paragraphs(resolve(paths["tracked"], accept=True)) == plain_paragraphs(paths["new"])
+        assert paragraphs(resolve(paths["tracked"], accept=False)) == plain_paragraphs(paths["old"])
