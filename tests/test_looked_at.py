@@ -66,3 +66,19 @@ def test_a_row_removed_from_inside_a_spanning_group_keeps_the_rows_below_in_thei
         assert grid_columns(paths["tracked"]) == [3] * 6
         assert paragraphs(resolve(paths["tracked"], accept=True)) == plain_paragraphs(paths["new"])
         assert paragraphs(resolve(paths["tracked"], accept=False)) == plain_paragraphs(paths["old"])
+
+
+def test_at_375_px_an_item_in_a_scoring_form_has_six_characters_a_line(site, browser):
+    """keelung-cec 105's 評核項目表 on a phone: an item four levels down hung its lines under its label and
+    its parents' indents, leaving two characters a line in the first column."""
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    page.goto((site / "keelung-cec/105/index.html").as_uri())
+    lines = page.evaluate("""() => [...document.querySelectorAll('table.form .cell-item')].map(item => {
+        const style = getComputedStyle(item);
+        const width = item.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        return {text: item.textContent.slice(0, 12), chars: width / parseFloat(style.fontSize)};
+    })""")
+    page.close()
+    assert len(lines) > 50
+    narrow = [line for line in lines if line["chars"] < 6]
+    assert narrow == [], narrow[:5]
