@@ -1,8 +1,12 @@
 """What was found by looking at the outputs as their readers do: the plan in Word and LibreOffice, the
 web page on a phone, the review with its tracked changes."""
+import unicodedata
 import zipfile
 
+import pytest
 from lxml import etree
+
+from conftest import ROOT
 
 from review_marks import paragraphs, plain_paragraphs, resolve
 from pipeline.diff import compare
@@ -82,3 +86,30 @@ def test_at_375_px_an_item_in_a_scoring_form_has_six_characters_a_line(site, bro
     assert len(lines) > 50
     narrow = [line for line in lines if line["chars"] < 6]
     assert narrow == [], narrow[:5]
+
+
+def header_fits(header: str, column: int, margins: int) -> bool:
+    """Whether a header at the tables' 12 pt fits its column on one line (twips: full-width characters 240, others 120)."""
+    width = sum(240 if unicodedata.east_asian_width(ch) in "WF" else 120 for ch in header)
+    return width <= column - margins
+
+
+@pytest.mark.parametrize("plan", ["keelung-cec/105", "fengshan-hr1/97"])
+def test_every_table_header_of_the_docx_fits_its_column_on_one_line(tmp_path, plan):
+    """keelung-cec 105 in Word or LibreOffice: the form's 「評核紀錄事項」 wrapped its last character onto a
+    second line (the Table Grid style's 0.19 cm cell margins; the ODT has 0.1 cm and kept it whole)."""
+    path = tmp_path / "plan.docx"
+    writer("docx").write(build_document(load_plan(str(ROOT / "plans" / f"{plan}.yaml"))), str(path))
+    with zipfile.ZipFile(path) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    checked = []
+    for table in root.iter(f"{W}tbl"):
+        margins = sum(int(m.get(f"{W}w")) for m in table.findall(f"{W}tblPr/{W}tblCellMar/*")
+                      if m.tag in (f"{W}left", f"{W}right")) or 2 * 108  # Table Grid's margins when none are given
+        columns = [int(c.get(f"{W}w")) for c in table.iter(f"{W}gridCol")]
+        header = table.find(f"{W}tr")
+        for column, cell in zip(columns, header.findall(f"{W}tc")):
+            text = "".join(cell.itertext())
+            checked.append((text, header_fits(text, column, margins)))
+    assert len(checked) >= 3
+    assert [text for text, fits in checked if not fits] == []
