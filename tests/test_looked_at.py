@@ -1,12 +1,16 @@
 """What was found by looking at the outputs as their readers do: the plan in Word and LibreOffice, the
 web page on a phone, the review with its tracked changes."""
+import re
+import subprocess
+import sys
 import unicodedata
 import zipfile
+from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from conftest import ROOT
+from conftest import ROOT, needs_tool
 
 from review_marks import paragraphs, plain_paragraphs, resolve
 from pipeline.diff import compare
@@ -113,3 +117,32 @@ def test_every_table_header_of_the_docx_fits_its_column_on_one_line(tmp_path, pl
             checked.append((text, header_fits(text, column, margins)))
     assert len(checked) >= 3
     assert [text for text, fits in checked if not fits] == []
+
+
+def footer_page_counts(docx_path) -> list[str]:
+    """The stored results of the footer's page-count fields (what LibreOffice shows of SECTIONPAGES)."""
+    with zipfile.ZipFile(docx_path) as archive:
+        footers = [archive.read(n).decode("utf-8") for n in archive.namelist() if re.fullmatch(r"word/footer\d*\.xml", n)]
+    return [m for xml in footers for m in re.findall(r" SECTIONPAGES </w:instrText>.*?<w:t>(\d*)</w:t>", xml, re.S)]
+
+
+def pdf_pages(path) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", Path(path).read_bytes()))
+
+
+def test_a_plan_with_a_cover_built_with_its_pdf_gets_the_body_page_count_in_its_docx(tmp_path):
+    """fengshan-hr1 97 (a cover, then the body numbered from 1) opened in LibreOffice showed 「第 1 頁，共 1 頁」
+    on every page: LibreOffice shows the result stored for SECTIONPAGES, and the DOCX stored 1."""
+    needs_tool("soffice")
+    out = tmp_path / "out"
+    run = subprocess.run([sys.executable, "-m", "pipeline.cli", "build", str(ROOT / "plans/fengshan-hr1/97.yaml"),
+                          "-o", str(out), "--format", "docx,pdf"], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert run.returncode == 0, run.stderr
+    body_pages = pdf_pages(out / "plan.pdf") - 1
+    assert body_pages > 3
+    assert footer_page_counts(out / "plan.docx") == [str(body_pages)]
+
+
+def test_the_site_gives_a_plan_with_a_cover_its_body_page_count_in_the_docx(site):
+    folder = site / "fengshan-hr1/97"
+    assert footer_page_counts(folder / "plan.docx") == [str(pdf_pages(folder / "plan.pdf") - 1)]
