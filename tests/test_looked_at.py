@@ -146,3 +146,26 @@ def test_a_plan_with_a_cover_built_with_its_pdf_gets_the_body_page_count_in_its_
 def test_the_site_gives_a_plan_with_a_cover_its_body_page_count_in_the_docx(site):
     folder = site / "fengshan-hr1/97"
     assert footer_page_counts(folder / "plan.docx") == [str(pdf_pages(folder / "plan.pdf") - 1)]
+
+
+def first_page_lines(pdf) -> list[tuple[str, float, float]]:
+    """The first page's words: text, top and width in points."""
+    xml = subprocess.run([needs_tool("pdftotext"), "-f", "1", "-l", "1", "-bbox", str(pdf), "-"],
+                         capture_output=True, text=True).stdout
+    return [(text, float(y0), float(x1) - float(x0)) for x0, y0, x1, text in
+            re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]+)</word>', xml)]
+
+
+def test_the_printed_web_page_has_the_cover_of_the_pdf(site, browser, tmp_path):
+    """fengshan-hr1 97 printed from the browser: its cover was four 16 pt lines at the top of the page; the
+    official PDF sets them 20 pt bold, 40 pt apart, from 120 pt down."""
+    page = browser.new_page()
+    page.goto((site / "fengshan-hr1/97/index.html").as_uri())
+    printed = tmp_path / "printed.pdf"
+    page.pdf(path=str(printed), format="A4", prefer_css_page_size=True)
+    page.close()
+    official = first_page_lines(site / "fengshan-hr1/97/plan.pdf")
+    lines = first_page_lines(printed)
+    assert official[0][0] == lines[0][0] == "高雄縣鳳山市第一戶政事務所"
+    assert abs(lines[0][1] - official[0][1]) < 6, (lines[0], official[0])
+    assert abs(lines[0][2] - official[0][2]) < 6, (lines[0], official[0])
