@@ -169,3 +169,17 @@ def test_the_printed_web_page_has_the_cover_of_the_pdf(site, browser, tmp_path):
     assert official[0][0] == lines[0][0] == "高雄縣鳳山市第一戶政事務所"
     assert abs(lines[0][1] - official[0][1]) < 6, (lines[0], official[0])
     assert abs(lines[0][2] - official[0][2]) < 6, (lines[0], official[0])
+
+
+def test_the_review_page_says_which_year_each_plan_is(tmp_path):
+    """fengshan-hr1's title has no year: the review page read 「比較「…執行計畫」與「…執行計畫」」, the same
+    words twice, and did not say which plan was which."""
+    from pipeline.review import write
+
+    old_text = (ROOT / "plans/fengshan-hr1/97.yaml").read_text(encoding="utf-8")
+    new_text = old_text.replace("\nyear: 97\n", "\nyear: 98\n").replace("「97 年提升", "「98 年提升")
+    review = compare(doc_of(old_text, "97.yaml"), doc_of(new_text, "98.yaml"), "97.yaml", "98.yaml")
+    assert review.old_title == review.new_title
+    write(review, "html", str(tmp_path / "diff.html"))
+    compared = re.search(r'<p class="compared">(.*?)</p>', (tmp_path / "diff.html").read_text(encoding="utf-8"), re.S)
+    assert compared and re.search(r"97 年度「[^」]+」與 98 年度「", compared.group(1)), compared
