@@ -344,12 +344,15 @@ def _convert_together(waiting: list[Outcome], workers: int):
         results = iter([error] * len(prepared))
     for outcome in waiting:
         written, failures = list(outcome.written), [outcome.error] if outcome.error else []
-        for target, stamp, current, _ in outcome.pdfs:
+        for target, stamp, current, (_, counted, _) in outcome.pdfs:
             result = next(results)
             try:
                 if isinstance(result, BuildError):
                     raise result
                 write_atomic(target, result)
+                docx_target = os.path.splitext(target)[0] + ".docx"
+                if counted and docx_target in outcome.written:  # its footer counts the body's pages
+                    pdf.count_into(docx_target, result)
                 write_atomic(stamp, current.encode())
                 written.append(target)
             except BuildError as error:

@@ -233,6 +233,9 @@ def _build_page(job: PageJob) -> PageResult:
     with_pdf = False
     try:
         pdf.write(doc, os.path.join(folder, "plan.pdf"), options)
+        if pdf.has_cover(doc):  # the DOCX's footer counts the body's pages: the PDF's count goes into it
+            with open(os.path.join(folder, "plan.pdf"), "rb") as handle:
+                pdf.count_into(os.path.join(folder, "plan.docx"), handle.read())
         downloads.append(("PDF 檔（plan.pdf）", "plan.pdf"))
         with_pdf = True
     except BuildError as error:

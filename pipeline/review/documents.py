@@ -110,6 +110,36 @@ def _former(block) -> None:
                 _former(child)
 
 
+def _reach(table: TableBlock, position: int) -> dict[int, tuple[TableCell, int]]:
+    """Column → the last cell in it among the rows above `position`, and the last row that cell spans."""
+    reach: dict[int, tuple[TableCell, int]] = {}
+    for number, row in enumerate(table.rows[:position]):
+        cells = iter(row)
+        for column in range(len(table.columns)):
+            if column in reach and reach[column][1] >= number:
+                continue
+            cell = next(cells, None)
+            if cell is not None:
+                reach[column] = (cell, number + cell.rowspan - 1)
+    return reach
+
+
+def _fit_into_spans(row: list[TableCell], old_table: TableBlock, number: int, table: TableBlock, position: int) -> None:
+    """Old row `number`, deleted, to be put back at `position` of the new table. Where a cell of a row above
+    covered one of its columns in the old table, a cell covers it here too: the cell above that reaches the
+    row before `position` spans one row more, or an empty cell stands in. Its own cells span this row
+    alone. So every row keeps its cells in their columns."""
+    covered = {column for column, (_, last) in _reach(old_table, number).items() if last >= number}
+    above = {column: cell for column, (cell, last) in _reach(table, position).items() if last >= position - 1}
+    for column in sorted(covered):
+        if column in above:
+            above[column].rowspan += 1
+        else:
+            row.insert(sum(1 for c in range(column) if c not in covered or c not in above), TableCell())
+    for cell in row:
+        cell.rowspan = 1
+
+
 def _mark_row(row: list[TableCell], mark: str) -> None:
     for cell in row:
         for block in cell.blocks:
@@ -311,6 +341,7 @@ class Tracker:
             position += 1
         gone = copy.deepcopy(old_table.rows[number])
         _mark_row(gone, "del")
+        _fit_into_spans(gone, old_table, number, table, position)
         table.rows.insert(position, gone)
         changes.insert(position, "del")
         self.put_back_order[id(gone)] = unit.index

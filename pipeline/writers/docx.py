@@ -24,7 +24,7 @@ from ..files import write_atomic
 from ..inline import plain
 from ..tree import Document, Revisions
 from . import TEMPLATES
-from .layout import Layout, is_east_asian, script_pieces
+from .layout import CELL_PADDING_PT, Layout, is_east_asian, script_pieces
 from .zipparts import Kept, package as zip_package, read_kept, unpacked
 
 EAST_ASIAN = "標楷體"
@@ -64,6 +64,12 @@ def template_path(agency: str | None = None, explicit: str | None = None) -> str
 
 def twips(points: float) -> int:
     return round(points * 20)
+
+
+# The cells' left and right margins, as the ODT's (Word's Table Grid style has 0.19 cm, which wrapped a header
+# such as 「評核紀錄事項」 in a form's narrow column).
+CELL_MARGINS = (f'<w:tblCellMar><w:left w:w="{twips(CELL_PADDING_PT)}" w:type="dxa"/>'
+                f'<w:right w:w="{twips(CELL_PADDING_PT)}" w:type="dxa"/></w:tblCellMar>')
 
 
 @lru_cache(maxsize=4)
@@ -153,7 +159,7 @@ class Body(Layout):
         grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in self.column_widths)
         self.out.append(
             '<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/>'
-            f'<w:tblBorders>{BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+            f'<w:tblBorders>{BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/>{CELL_MARGINS}'
             '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
             f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>")
 

@@ -19,6 +19,7 @@ TEXT_WIDTH_PT = 453.5  # A4 width 21 cm less two 2.5 cm margins = 16 cm
 FORM_WEIGHTS = [9, 3, 2, 3]
 HANG_SLACK_EM = 0.25  # a label exactly as wide as its indent would tab past it
 TITLE_AFTER_PT = 12  # space between the title and the first section
+CELL_PADDING_PT = 2.835  # 0.1 cm between a table cell's text and its left and right borders (the ODT's fo:padding)
 
 
 def label_width(label: str) -> float:

@@ -196,6 +196,15 @@ def with_body_count(docx_bytes: bytes, body_pages: int) -> bytes:
     return out.getvalue()
 
 
+def count_into(docx_path: str, pdf_bytes: bytes) -> None:
+    """The plan's DOCX written with its PDF given the body's page count the PDF has, as its SECTIONPAGES
+    results: LibreOffice shows the result stored in the file (「共 1 頁」 on every page otherwise); Word
+    counts again."""
+    with open(docx_path, "rb") as handle:
+        docx_bytes = handle.read()
+    write_atomic(docx_path, with_body_count(docx_bytes, page_count(pdf_bytes) - 1))
+
+
 def _end(process: subprocess.Popen) -> None:
     """End LibreOffice and every process it started (its own process group), and reap it."""
     try:
