@@ -10,12 +10,12 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from .errors import BuildError, PlanError, UsageError
 from .files import inside, outside_message, write_atomic
+from .records import record
 from .rocdate import not_a_year, plan_year
 from .writers import TEMPLATES
 
@@ -25,7 +25,7 @@ TEMPLATE_FILES = {"html": ("plan.html.j2", "plan.css"), "docx": ("reference.docx
                   "pdf": ("reference.docx", "fonts-kai.conf")}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Job:
     """One plan to build: its file, its output folder and the formats asked for."""
 
@@ -37,7 +37,7 @@ class Job:
     data: bytes | None = None  # the plan's bytes when they came from standard input
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Outcome:
     """What building one plan came to: the files written and skipped, or its error."""
 

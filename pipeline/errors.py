@@ -6,9 +6,9 @@ Only the command line prints them; nothing else catches them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from .characters import UNPRINTABLE
+from .records import record
 
 
 class Where:
@@ -84,7 +84,7 @@ class IndexedWhere(Where):
         self.file, self._starts, self._index = file, starts, index
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Problem:
     """One finding about a plan file: an error, or a warning about writing conventions."""
 

@@ -7,7 +7,7 @@ label() prints under any options, with the variants people type (１．, 1、, a
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .records import record
 
 STYLES = ("壹", "一", "（一）", "1", "（1）", "甲", "（甲）", "子", "（子）")
 DIGITS = "零一二三四五六七八九"
@@ -16,7 +16,7 @@ STEMS = "甲乙丙丁戊己庚辛壬癸"
 BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NumberingOptions:
     """How a plan writes its numbers: 參 or 叁, full- or half-width parentheses, 1. or 1、, 拾壹 or 壹拾壹."""
 

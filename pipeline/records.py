@@ -4,7 +4,8 @@
 class, read from its fields, where `dataclass` would compile both anew for each class at every
 start of the program (about a third of the cost of importing the model and the document tree).
 They answer as dataclass's would: equal when of the same class with equal compared fields,
-unhashable, and shown as `Name(field=value, ...)` with the fields that are shown.
+unhashable unless frozen (then hashed by those fields), and shown as `Name(field=value, ...)` with
+the fields that are shown.
 """
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from dataclasses import dataclass, fields
 
 
 def record(cls=None, /, **options):
-    """@dataclass(**options) with the shared __eq__ and __repr__."""
+    """@dataclass(**options) with the shared __eq__ and __repr__; a frozen record hashes its compared fields."""
     def make(cls):
         cls = dataclass(cls, eq=False, repr=False, **options)
-        cls.__eq__, cls.__hash__, cls.__repr__ = _equal, None, _shown
+        cls.__eq__, cls.__repr__ = _equal, _shown
+        cls.__hash__ = _hashed if options.get("frozen") else None
         return cls
     return make if cls is None else make(cls)
 
@@ -25,6 +27,10 @@ def _equal(self, other):
         return NotImplemented
     names = [f.name for f in fields(self) if f.compare]
     return tuple(getattr(self, n) for n in names) == tuple(getattr(other, n) for n in names)
+
+
+def _hashed(self) -> int:
+    return hash(tuple(getattr(self, f.name) for f in fields(self) if f.compare))
 
 
 def _shown(self) -> str:

@@ -10,7 +10,7 @@ import dataclasses
 import re
 import types
 import typing
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 
 from .errors import Problem, Where, quoted
@@ -31,7 +31,7 @@ class Located:
     sequence_field: typing.ClassVar[str | None] = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PointRange:
     """A score band written as 8~10 or 11-15 (options on a scoring form)."""
 
@@ -189,7 +189,7 @@ class Converter:
         return f"不認得的欄位「{key}」；{hint} (unknown key" + (f"; did you mean '{suggestion}'?)" if suggestion else ")")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FieldSpec:
     """A model field as the converter and the JSON Schema read it."""
 

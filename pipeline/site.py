@@ -24,19 +24,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 from .errors import BuildError, PlanError, UsageError
 from .files import inside, outside_message, write_atomic
+from .records import record
 from .rocdate import plan_year
 
 SITE_TITLE = "年度計畫"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PageJob:
     agency: str
     year: int
@@ -48,7 +49,7 @@ class PageJob:
     fingerprint: str = ""  # of the page's inputs, kept in .page.json once the page is written
 
 
-@dataclass
+@record
 class PageResult:
     agency: str
     year: int

@@ -7,7 +7,7 @@ path (伍、一、（二）). Writers print what they find here; they never read
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from .inline import Text, parse, verbatim
 from .model import Appendix, Basis, Cell, Form, Item, Numbering, Period, Plan, Section, Table
@@ -129,7 +129,7 @@ class FormBlock:
     context: str = ""  # the form's title: a caption for screen readers
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Revisions:
     """Who made a tracked document's changes, and when."""
 

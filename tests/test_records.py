@@ -46,3 +46,24 @@ def test_model_objects_compare_their_content_not_where_they_were_written():
     assert a != b
     assert Section(title="辦理訓練") != Item(title="辦理訓練")
     assert "where" not in repr(b) and repr(a).startswith("Item(title=None, text='辦理訓練'")
+
+
+@dataclass(frozen=True)
+class FrozenMade:
+    name: str
+    note: str = field(default="", compare=False)
+
+
+@record(frozen=True)
+class FrozenRecorded:
+    name: str
+    note: str = field(default="", compare=False)
+
+
+def test_a_frozen_record_hashes_and_refuses_changes_as_dataclass_does():
+    assert hash(FrozenRecorded("x", "a")) == hash(FrozenRecorded("x", "b"))
+    assert (hash(FrozenRecorded("x")) == hash(FrozenRecorded("y"))) == (hash(FrozenMade("x")) == hash(FrozenMade("y")))
+    assert {FrozenRecorded("x", "a"), FrozenRecorded("x", "b"), FrozenRecorded("y")} == {FrozenRecorded("x"), FrozenRecorded("y")}
+    with pytest.raises(AttributeError):
+        FrozenRecorded("x").name = "y"
+    assert repr(FrozenRecorded("x", "a")) == repr(FrozenMade("x", "a")).replace("FrozenMade", "FrozenRecorded")
