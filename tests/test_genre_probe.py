@@ -34,3 +34,20 @@ def test_a_column_name_broken_over_two_lines_and_cells_placed_by_their_labels():
     assert [c.text for c in second][0].startswith("(二)考量民眾洽公便利性")
     assert second[1].text.startswith("1.辦理洽公環境檢查") and "\n\n2.辦理服務設施檢查" in second[1].text
     assert [c.text for c in first][-1] == [c.text for c in second][-1] == "各組"
+
+
+def test_an_agency_and_its_subordinates_is_the_agency():
+    """經濟部: 「經濟部暨所屬各機關（構）…注意事項」 is the ministry's, not 「經濟部暨所」's (所屬 is not a 所)."""
+    assert plan_of(source("moea-notice-105.txt")).agency == "經濟部"
+    assert plan_of("臺中市政府暨所屬各機關 112 年度服務計畫\n一、依據：本府計畫。\n").agency == "臺中市政府"
+
+
+def test_a_line_before_the_title_that_import_cannot_place_is_named_not_dropped(tmp_path):
+    """臺南市北區區公所: 「105.04.23 初版」 under the title is no title, agency or issuance; the YAML says
+    so in a 請確認 line instead of losing it without a word. A page header repeating the title is no loss."""
+    from pipeline.importer import to_yaml_with_notes
+
+    imported = recognise(read_text(source("tainan-north-105.txt")), "test.txt")
+    assert any("105.04.23 初版" in note for note in imported.left_out)
+    assert not any("105年度提升服務品質實施計畫" in note for note in imported.left_out)
+    assert "# 請確認: 標題前的「105.04.23 初版」" in to_yaml_with_notes(imported, "test.txt")

@@ -60,7 +60,7 @@ def recognise(blocks: list[Block], source: str, year: int | None = None) -> Impo
     if table_only:
         first = next(i for i, b in enumerate(blocks) if b.table)
     head = [b for b in blocks[:first] if b.table is None]
-    plan = identity(head, result.report, result.guesses, year)
+    plan = identity(head, result.report, result.guesses, year, result.left_out)
     plan.numbering = numbering_of(written_labels(blocks[first:]), top if not table_only else "壹")
     if table_only:
         plan.appendices.append(_table_page(head, blocks[first:], plan))

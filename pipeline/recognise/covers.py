@@ -14,7 +14,7 @@ from ..rocdate import DateFormatError, RocDate, parse_roc_date
 from .labels import chinese_value
 
 ORGANISATION = r"(?:委員會|事務所|公所|衛生所|政府|分署|中心|局|處|署|部|院|所|隊)"
-ORG_UNIT = re.compile(rf"(?!所屬|各)[^\s\d「」（）()，,、:：]{{1,10}}?{ORGANISATION}")
+ORG_UNIT = re.compile(rf"(?!所屬|各)[^\s\d「」（）()，,、:：]{{1,10}}?{ORGANISATION}(?!屬)")
 TITLE_WORDS = re.compile(r"計畫|要點|方案|規定|須知|辦法|作業|報告|評分表|項目表|評核表|實施")
 NUMERAL = "〇零一二三四五六七八九十百"
 DATE = re.compile(rf"(?:中華)?(?:民國)?\s*([0-9０-９]{{2,3}}|[{NUMERAL}]{{2,5}})\s*年\s*([0-9０-９]{{1,2}}|[{NUMERAL}]{{1,3}})\s*月"
@@ -40,7 +40,9 @@ class Head:
     cover_date: bool = False   # a date alone on its line, as cover pages print it
 
 
-def identity(head: list[Block], report, guesses, year: int | None = None) -> Plan:
+def identity(head: list[Block], report, guesses, year: int | None = None, left_out: list[str] | None = None) -> Plan:
+    """The plan's title, agency, year, issuance and cover from the lines before its first section; a
+    line that is none of these and no cover to hold it is named in `left_out`, never dropped unsaid."""
     info = read_head(head)
     agency = info.agency or _agency_in(info.titles[0] if info.titles else "") or _agency_in(info.issued_line or "")
     if not agency:
@@ -67,6 +69,10 @@ def identity(head: list[Block], report, guesses, year: int | None = None) -> Pla
         plan.cover = Cover(title=next((l for l in info.others if TITLE_WORDS.search(l)), None),
                            note=next((l for l in info.others if not TITLE_WORDS.search(l)), None))
         report.append("封面：" + "／".join(b.text for b in head))
+    elif left_out is not None:
+        whole_title = re.sub(r"\s+", "", "".join(info.titles))
+        left_out += [f"標題前的「{line}」沒有匯入（不是標題、機關或發布日期），需要時請寫入計畫"
+                     for line in info.others if re.sub(r"\s+", "", line) not in whole_title]
     report.append(f"機關：{agency}；年度：{plan.year or '（未知）'}；標題：{' '.join(title)}")
     return plan
 
