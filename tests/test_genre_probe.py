@@ -51,3 +51,13 @@ def test_a_line_before_the_title_that_import_cannot_place_is_named_not_dropped(t
     assert any("105.04.23 初版" in note for note in imported.left_out)
     assert not any("105年度提升服務品質實施計畫" in note for note in imported.left_out)
     assert "# 請確認: 標題前的「105.04.23 初版」" in to_yaml_with_notes(imported, "test.txt")
+
+
+def test_a_short_paragraph_between_blank_lines_is_not_a_wrapped_line():
+    """臺南市北區區公所: a web page's 「民政課」, a paragraph of its own above the paragraph of its duties,
+    stays apart from it (it was glued: 「民政課自治行政、…」). A wrapped line in a PDF's text still joins."""
+    plan = plan_of(source("tainan-north-105.txt"))
+    duties = plan.sections[0].items[1].text
+    assert duties.startswith("民政課\n\n自治行政、選舉") and "\n\n社會課\n\n社會行政" in duties
+    wrapped = plan_of("某所 112 年計畫\n\n壹、工作\n\n一、提供便捷、親切之服務，並簡化\n作業流程。\n")
+    assert wrapped.sections[0].items[0].text == "提供便捷、親切之服務，並簡化作業流程。"

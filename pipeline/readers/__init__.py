@@ -17,6 +17,7 @@ class Block:
     text: str = ""
     table: list[list[str | None]] | None = None   # rows of cell texts; None where the cell above spans down
     role: str = ""                          # from a DOCX style: title, cover; "pre" for a preformatted block
+    alone: bool = False                     # a paragraph of its own: blank lines before and after it
 
 
 TEXT_SUFFIXES = (".txt", ".text")

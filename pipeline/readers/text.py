@@ -19,7 +19,19 @@ ARTICLE_NUMBER = re.compile(r"^\s*\d{1,3}\s+(?=\S)")   # 「1 一、…」: a re
 
 
 def read(text: str) -> list[Block]:
-    return blocks_from_lines(text.replace("\r\n", "\n").replace("\f", "\n").split("\n"))
+    lines = text.replace("\r\n", "\n").replace("\f", "\n").split("\n")
+    blocks = blocks_from_lines(lines)
+    _mark_alone(blocks, lines)
+    return blocks
+
+
+def _mark_alone(blocks: list[Block], lines: list[str]) -> None:
+    """Marks the lines a blank line comes before and after (a web page's paragraphs: 「民政課」 above
+    the paragraph of its duties), so that rejoining never takes a short one for a wrapped line."""
+    alone = {line.strip() for before, line, after in zip([""] + lines, lines, lines[1:] + [""])
+             if line.strip() and not before.strip() and not after.strip()}
+    for block in blocks:
+        block.alone = block.table is None and block.text in alone
 
 
 def blocks_from_lines(lines: list[str]) -> list[Block]:

@@ -11,6 +11,7 @@ from ..readers.docx import LIST_MARK
 from .labels import LABEL, label_of
 
 SENTENCE_END = "。：:；;！!？?」』）)"
+SHORT_PARAGRAPH = 12   # a line this short with blank lines around it is a paragraph, not a wrapped line
 CODE_LINE = re.compile(r"^[A-Z]{1,2}(?:-\d+)+\s")   # 「A-1-1-1 單一窗口服務」: a heading of its own
 
 
@@ -24,13 +25,14 @@ def rejoin(blocks: list[Block]) -> list[Block]:
         previous = out[-1] if out else None
         if (previous is not None and block.table is None and previous.table is None and not block.role
                 and not previous.role and previous.text and not previous.text.endswith(tuple(SENTENCE_END))
+                and not (previous.alone and len(previous.text) <= SHORT_PARAGRAPH)
                 and not LABEL.match(block.text) and not block.text.startswith(LIST_MARK)
                 and not is_heading(previous.text) and not CODE_LINE.match(previous.text)
                 and not CODE_LINE.match(block.text)):
             joiner = " " if _latin_edge(previous.text[-1], block.text[0]) else ""
             previous.text = previous.text + joiner + block.text
             continue
-        out.append(Block(block.text, block.table, block.role))
+        out.append(Block(block.text, block.table, block.role, block.alone))
     return out
 
 
