@@ -61,3 +61,13 @@ def test_a_short_paragraph_between_blank_lines_is_not_a_wrapped_line():
     assert duties.startswith("民政課\n\n自治行政、選舉") and "\n\n社會課\n\n社會行政" in duties
     wrapped = plan_of("某所 112 年計畫\n\n壹、工作\n\n一、提供便捷、親切之服務，並簡化\n作業流程。\n")
     assert wrapped.sections[0].items[0].text == "提供便捷、親切之服務，並簡化作業流程。"
+
+
+def test_a_period_written_on_its_heading_line_stays_on_it():
+    """臺中市動物保護防疫處: 「肆、執行期程：自106年1月1日至106年12月31日止。」 is one line in the source;
+    the imported period kept its dates but was printed on a line of its own under the heading."""
+    from pipeline.tree import build_document, outline
+
+    plan = plan_of(source("taichung-animal-106.txt"))
+    assert plan.period.same_line and (plan.period.start.year, plan.period.end.month) == (106, 12)
+    assert any(line.startswith("肆、執行期程：自") for line in outline(build_document(plan)).splitlines())
