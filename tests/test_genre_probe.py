@@ -71,3 +71,24 @@ def test_a_period_written_on_its_heading_line_stays_on_it():
     plan = plan_of(source("taichung-animal-106.txt"))
     assert plan.period.same_line and (plan.period.start.year, plan.period.end.month) == (106, 12)
     assert any(line.startswith("肆、執行期程：自") for line in outline(build_document(plan)).splitlines())
+
+
+def school_plan() -> str:
+    """The Markdown fixture without its HTML comment (its header)."""
+    text = (GENRE / "school-reading-113.md").read_text(encoding="utf-8")
+    return text[text.index("-->") + 3:].lstrip("\n")
+
+
+def test_a_school_is_an_agency_and_an_appendix_that_is_no_scoring_form_is_not_called_one():
+    """A school's plan: 「…國民小學」 is the agency (it was 「（請填寫機關名稱）」); its 經費概算表 has no
+    check boxes or points, so the note is not the scoring form's but says where the signatures went."""
+    from pipeline.importer import read_file
+
+    path = GENRE / "school-reading-113.md"
+    imported = recognise(read_file(str(path), school_plan().encode()), str(path))
+    assert imported.plan.agency == "臺中市某區某某國民小學"
+    note = imported.guesses["appendices"]
+    assert "評核表" not in note and "承辦人" in note and "表格之前" in note
+    scored = recognise(read_text("某所 112 年計畫\n一、依據：本所計畫。\n附件一　評核表\n一、□是□否 設置服務台（10 分）\n"),
+                       "test.txt")
+    assert "評核表" in scored.guesses["appendices"]

@@ -73,7 +73,7 @@ def recognise(blocks: list[Block], source: str, year: int | None = None) -> Impo
             if node.style == "appendix":
                 plan.appendices.append(_appendix(node))
                 result.report.append(f"{node.text} → appendices（評核表等以一般項目匯入）")
-                result.guesses["appendices"] = "附件中的評核表以一般項目與文字匯入，勾選框與配分請改寫成 forms"
+                _check_appendix(node, plan.appendices[-1], result.guesses)
     if not plan.year:
         plan.year = year_from_text(plan, [b.text for b in blocks])
     if not plan.year:
@@ -185,6 +185,25 @@ def _appendix(node: Node) -> Appendix:
     return Appendix(title=node.text, text="\n\n".join(c for c in node.children if isinstance(c, str)) or None,
                     items=[item_of(c, c.style) for c in node.children if isinstance(c, Node)],
                     table=next((c for c in node.children if isinstance(c, Table)), None))
+
+
+def _check_appendix(node: Node, appendix: Appendix, guesses: dict) -> None:
+    """What the officer should look at in an imported appendix: a scoring form's boxes and points,
+    which came in as items; text the source had after the table, which the plan prints before it."""
+    scored = any(item.check or item.points is not None for item in walk_items(appendix.items))
+    if scored:
+        guesses["appendices"] = "附件中的評核表以一般項目與文字匯入，勾選框與配分請改寫成 forms"
+    tables = [k for k, c in enumerate(node.children) if isinstance(c, Table)]
+    after = [c for c in node.children[tables[0] + 1:] if isinstance(c, str)] if tables else []
+    if after and not scored:
+        guesses["appendices"] = (f"「{appendix.title}」表格之後的文字（{after[0][:20]}…）會印在表格之前，"
+                                 "請核對位置")
+
+
+def walk_items(items):
+    for item in items:
+        yield item
+        yield from walk_items(item.items)
 
 
 def settle(plan: Plan, result: Imported) -> None:

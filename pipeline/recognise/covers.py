@@ -13,7 +13,7 @@ from ..readers import Block
 from ..rocdate import DateFormatError, RocDate, parse_roc_date
 from .labels import chinese_value
 
-ORGANISATION = r"(?:委員會|事務所|公所|衛生所|政府|分署|中心|局|處|署|部|院|所|隊)"
+ORGANISATION = r"(?:委員會|事務所|公所|衛生所|政府|分署|中心|小學|中學|大學|學校|局|處|署|部|院|所|隊)"
 ORG_UNIT = re.compile(rf"(?!所屬|各)[^\s\d「」（）()，,、:：]{{1,10}}?{ORGANISATION}(?!屬)")
 TITLE_WORDS = re.compile(r"計畫|要點|方案|規定|須知|辦法|作業|報告|評分表|項目表|評核表|實施")
 NUMERAL = "〇零一二三四五六七八九十百"
