@@ -92,3 +92,12 @@ def test_a_school_is_an_agency_and_an_appendix_that_is_no_scoring_form_is_not_ca
     scored = recognise(read_text("某所 112 年計畫\n一、依據：本所計畫。\n附件一　評核表\n一、□是□否 設置服務台（10 分）\n"),
                        "test.txt")
     assert "評核表" in scored.guesses["appendices"]
+
+
+def test_an_html_comment_in_markdown_is_not_text():
+    """A Markdown file's <!-- … --> shows nothing on the page; import read it as lines before the title."""
+    from pipeline.importer import import_file
+
+    imported = import_file(str(GENRE / "school-reading-113.md"))
+    assert not any("Shape of" in note or "-->" in note for note in imported.left_out)
+    assert imported.plan.title == ["臺中市某區某某國民小學113年度閱讀推動實施計畫"]
