@@ -101,3 +101,11 @@ def test_an_html_comment_in_markdown_is_not_text():
     imported = import_file(str(GENRE / "school-reading-113.md"))
     assert not any("Shape of" in note or "-->" in note for note in imported.left_out)
     assert imported.plan.title == ["臺中市某區某某國民小學113年度閱讀推動實施計畫"]
+
+
+def test_an_appendix_title_is_not_joined_to_the_line_under_it():
+    """An appendix's title 「附件一　經費概算表」 has no closing punctuation, but it is a heading: the
+    line under it (the signatures of a plan built and imported again) stays its text."""
+    plan = plan_of("某所 112 年計畫\n一、依據：本所計畫。\n附件一　經費概算表\n承辦人：　　主任：\n")
+    assert plan.appendices[0].title.replace("\u3000", " ") == "附件一 經費概算表"
+    assert plan.appendices[0].text.startswith("承辦人")

@@ -12,6 +12,7 @@ from .labels import LABEL, label_of
 
 SENTENCE_END = "。：:；;！!？?」』）)"
 SHORT_PARAGRAPH = 12   # a line this short with blank lines around it is a paragraph, not a wrapped line
+APPENDIX = re.compile(r"^(附表|附件|附錄)[\s　一二三四五六七八九十\d：:]")
 CODE_LINE = re.compile(r"^[A-Z]{1,2}(?:-\d+)+\s")   # 「A-1-1-1 單一窗口服務」: a heading of its own
 
 
@@ -41,9 +42,12 @@ def _latin_edge(left: str, right: str) -> bool:
 
 
 def is_heading(text: str) -> bool:
-    """A heading that its body follows on the next line, never a line wrapped mid-sentence: a level-1
+    """A heading that its body follows on the next line, never a line wrapped mid-sentence: an
+    appendix's title, a level-1
     heading 「伍、實施策略與方法」 (short, nothing after it on the line), or at any level a short title
     without punctuation 「一、年度施政目標」 — a line wrapped at the page's width is longer."""
+    if APPENDIX.match(text):
+        return len(text) <= 24   # 「附件一　經費概算表」: the title of an appendix, its body below
     found = label_of(text)
     if not found:
         return False

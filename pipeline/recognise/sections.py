@@ -10,6 +10,7 @@ from ..model import PARTS, Item, Numbering, Period, Plan, Section, Table
 from ..numbering import STYLES, next_style
 from ..readers import Block
 from .labels import label_of, value_of
+from .lines import APPENDIX
 from .periods import period_of
 from .references import basis_of
 from .tables import table_of
@@ -20,7 +21,6 @@ SECTION_WORDS = [("basis", ("依據",)), ("period", ("期程", "期間")), ("goa
 POINTS = re.compile(r"[（(]\s*(\d+)\s*分\s*[）)]\s*$")
 CODE = re.compile(r"^([A-Z]{1,2}(?:-\d+)+)\s+")
 FENCE = "```"
-APPENDIX = re.compile(r"^(附表|附件|附錄)[\s　一二三四五六七八九十\d：:]")
 CHECKS = (("□是□否", "是否"), ("☐是☐否", "是否"), ("□", "勾選"), ("☐", "勾選"))
 
 
