@@ -109,3 +109,12 @@ def test_an_appendix_title_is_not_joined_to_the_line_under_it():
     plan = plan_of("某所 112 年計畫\n一、依據：本所計畫。\n附件一　經費概算表\n承辦人：　　主任：\n")
     assert plan.appendices[0].title.replace("\u3000", " ") == "附件一 經費概算表"
     assert plan.appendices[0].text.startswith("承辦人")
+
+
+def test_a_line_indented_with_tabs_is_text_not_a_table():
+    """「\\t（一）\\t縮短等候時間。」: a tab before the label and one after it (Word's hanging indent,
+    copied) made a table of one empty column and the item; its sub-items then hung under 一、."""
+    plan = plan_of("某所 112 年計畫\n壹、計畫目標\n　一、提升服務品質。\n\t（一）\t縮短等候時間。\n　　１．設置取號機。\n")
+    item = plan.goals.items[0].items[0]
+    assert plan.goals.table is None and item.text == "縮短等候時間。"
+    assert [getattr(i, "text", i) for i in item.items] == ["設置取號機。"]

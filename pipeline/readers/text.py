@@ -52,6 +52,8 @@ def blocks_from_lines(lines: list[str]) -> list[Block]:
         if is_rule(raw):
             continue
         cells = _row_cells(raw)
+        if cells is not None and sum(1 for c in cells if c) <= 1 and not (blocks and blocks[-1].table is not None):
+            cells = None   # tabs that only indent one text (「\t（一）\t縮短…」) start no table
         if cells is not None:
             if header is None or (blocks and blocks[-1].table is None):
                 header = cells
