@@ -118,3 +118,12 @@ def test_a_line_indented_with_tabs_is_text_not_a_table():
     item = plan.goals.items[0].items[0]
     assert plan.goals.table is None and item.text == "縮短等候時間。"
     assert [getattr(i, "text", i) for i in item.items] == ["設置取號機。"]
+
+
+def test_an_issuance_line_dated_with_dots():
+    """「113.2.1 府授研字第1130012345號函核定」: offices write dates with dots too; the plan had no year
+    and import refused it. A dotted date without a number or verb (「105.04.23 初版」) is no issuance."""
+    plan = plan_of("某某縣政府服務躍升執行計畫\n113.2.1 府授研字第1130012345號函核定\n壹、計畫依據：本府計畫。\n")
+    assert plan.year == 113 and str(plan.issued.number) == "府授研字第 1130012345 號"
+    assert (plan.issued.date.year, plan.issued.date.month, plan.issued.date.day) == (113, 2, 1)
+    assert plan_of(source("tainan-north-105.txt")).issued is None

@@ -19,6 +19,7 @@ TITLE_WORDS = re.compile(r"計畫|要點|方案|規定|須知|辦法|作業|報�
 NUMERAL = "〇零一二三四五六七八九十百"
 DATE = re.compile(rf"(?:中華)?(?:民國)?\s*([0-9０-９]{{2,3}}|[{NUMERAL}]{{2,5}})\s*年\s*([0-9０-９]{{1,2}}|[{NUMERAL}]{{1,3}})\s*月"
                   rf"(?:\s*([0-9０-９]{{1,2}}|[{NUMERAL}]{{1,3}})\s*日)?")
+DOTTED = re.compile(r"(?<![\d.])(\d{2,3})[./](\d{1,2})[./](\d{1,2})(?![\d.])")   # 「113.2.1」「113/02/01」
 DOCUMENT_NUMBER = re.compile(r"[^\s，。；、]{1,16}字第\s*[0-9A-Za-z]+\s*號")
 ISSUE_WORDS = re.compile(r"函頒|函核備|核定|函修正|令訂定|令修正|修正|訂定|發布|生效|函|令|備查")
 METADATA = re.compile(r"^(法規名稱|公發布日|發布日期|公告日期|修正日期|訂定日期|生效日期|修正時間|訂定時間|發文字號|"
@@ -169,7 +170,11 @@ def _split_dated_metadata(text: str) -> tuple[str, str | None]:
 def _is_issuance(text: str) -> bool:
     """A line that only says when and by which document the plan was issued."""
     date = DATE.search(text)
-    if not date or date.start() > 12:
+    if not date:   # a date written with dots or slashes only with a document number or an issuing verb
+        dotted = DOTTED.search(text)
+        after = text[dotted.end():] if dotted and dotted.start() <= 12 else ""
+        return bool(DOCUMENT_NUMBER.search(after) or ISSUE_WORDS.search(after))
+    if date.start() > 12:
         return False
     after = text[date.end():]
     return bool(DOCUMENT_NUMBER.search(after) or ISSUE_WORDS.search(after) or not after.strip()
@@ -177,7 +182,7 @@ def _is_issuance(text: str) -> bool:
 
 
 def _issuance(info: Head, text: str, line: str) -> None:
-    date = DATE.search(text)
+    date = DATE.search(text) or DOTTED.search(text)
     if info.issued_line and date and roc_date(date) not in (None, info.issued_date) and line not in info.amendments:
         info.amendments.append(line)   # a later amendment (or an earlier issue): the first line read is kept
         return
