@@ -127,3 +127,16 @@ def test_an_issuance_line_dated_with_dots():
     assert plan.year == 113 and str(plan.issued.number) == "府授研字第 1130012345 號"
     assert (plan.issued.date.year, plan.issued.date.month, plan.issued.date.day) == (113, 2, 1)
     assert plan_of(source("tainan-north-105.txt")).issued is None
+
+
+def test_a_paragraph_indented_as_its_point_after_the_sub_items_closes_the_point():
+    """經濟部 (regulations site): 「    屬跨機關（單位）執行之計畫…」, indented as 二、's wrapped lines and
+    less than （二）'s, follows 二、's sub-items: it is 二、's closing paragraph, not part of （二）."""
+    plan = plan_of(source("moea-notice-105.txt"))
+    second = plan.sections[1]
+    assert second.closing.startswith("屬跨機關（單位）執行之計畫")
+    assert [getattr(i, "text", i) for i in second.items][1] == "自行管制計畫，由所屬機關（單位）研考部門或指定專人辦理管制。"
+    from pipeline.tree import build_document, outline
+
+    lines = outline(build_document(plan)).splitlines()
+    assert lines.index(next(l for l in lines if "屬跨機關" in l)) > lines.index(next(l for l in lines if "自行管制計畫" in l))

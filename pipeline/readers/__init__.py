@@ -18,6 +18,8 @@ class Block:
     table: list[list[str | None]] | None = None   # rows of cell texts; None where the cell above spans down
     role: str = ""                          # from a DOCX style: title, cover; "pre" for a preformatted block
     alone: bool = False                     # a paragraph of its own: blank lines before and after it
+    indent: int | None = None               # a text line's indent in columns (a full-width space is two)
+    body_indent: int | None = None          # the indent of the lines it was wrapped onto (set on rejoining)
 
 
 TEXT_SUFFIXES = (".txt", ".text")

@@ -25,6 +25,12 @@ def read(text: str) -> list[Block]:
     return blocks
 
 
+def indent_of(raw: str) -> int:
+    """The columns of white space a line starts with: a full-width space two, a tab four."""
+    lead = raw[:len(raw) - len(raw.lstrip())]
+    return sum(2 if c == "\u3000" else 4 if c == "\t" else 1 for c in lead)
+
+
 def _mark_alone(blocks: list[Block], lines: list[str]) -> None:
     """Marks the lines a blank line comes before and after (a web page's paragraphs: 「民政課」 above
     the paragraph of its duties), so that rejoining never takes a short one for a wrapped line."""
@@ -74,7 +80,7 @@ def blocks_from_lines(lines: list[str]) -> list[Block]:
         if blocks and blocks[-1].table is not None and header and _flattened_header(line, header):
             continue
         role = "bullet" if had_bullet and not LABEL_START.match(line) else ""
-        blocks.append(Block(text=line, role=role))
+        blocks.append(Block(text=line, role=role, indent=indent_of(raw)))
     return blocks
 
 

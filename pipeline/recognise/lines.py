@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 
 from ..readers import Block
 from ..readers.docx import LIST_MARK
@@ -32,8 +33,10 @@ def rejoin(blocks: list[Block]) -> list[Block]:
                 and not CODE_LINE.match(block.text)):
             joiner = " " if _latin_edge(previous.text[-1], block.text[0]) else ""
             previous.text = previous.text + joiner + block.text
+            if previous.body_indent is None:
+                previous.body_indent = block.indent
             continue
-        out.append(Block(block.text, block.table, block.role, block.alone))
+        out.append(replace(block))
     return out
 
 
