@@ -140,3 +140,18 @@ def test_a_paragraph_indented_as_its_point_after_the_sub_items_closes_the_point(
 
     lines = outline(build_document(plan)).splitlines()
     assert lines.index(next(l for l in lines if "屬跨機關" in l)) > lines.index(next(l for l in lines if "自行管制計畫" in l))
+
+
+def test_a_word_list_inside_a_list_drawn_alike_keeps_its_depth(tmp_path):
+    """Word draws 「1.」 for both levels of a list inside a list (pandoc's lists are so): the inner
+    items were read as siblings with labels out of sequence (1. 1. 2. 2.); their depth now tells them apart."""
+    import subprocess
+
+    from pipeline.importer import import_file
+
+    docx = tmp_path / "plan.docx"
+    subprocess.run(["pandoc", str(GENRE / "word-nested-list.md"), "-o", str(docx)], check=True, timeout=120)
+    first = import_file(str(docx)).plan.sections[0]
+    assert [getattr(i, "text", i) for i in first.items] == ["辦理服務禮儀訓練。", "辦理滿意度調查。"]
+    assert [i.text for i in first.items[0].items] == ["第一線人員。", "志工。"]
+    assert all(i.label is None for i in first.items[0].items)
