@@ -155,3 +155,15 @@ def test_a_word_list_inside_a_list_drawn_alike_keeps_its_depth(tmp_path):
     assert [getattr(i, "text", i) for i in first.items] == ["辦理服務禮儀訓練。", "辦理滿意度調查。"]
     assert [i.text for i in first.items[0].items] == ["第一線人員。", "志工。"]
     assert all(i.label is None for i in first.items[0].items)
+
+
+def test_points_from_one_with_1_comma_and_a_spaced_parenthesis_keep_their_levels():
+    """教育部 (要點 on a regulations site): 一、 at the top, 1、 under （一）, 「(1) 」 with a space; the
+    levels, the agency's 1、 and half-width parentheses survive (found right; kept so)."""
+    plan = plan_of(source("moe-points-107.txt"))
+    assert (plan.numbering.top, plan.numbering.arabic, plan.numbering.parentheses) == ("一", "1、", "half")
+    third = plan.sections[2]
+    assert third.text == "分級管制原則及管考分工如下："
+    rules = third.items[0].items[0]
+    assert rules.title.startswith("個案計畫符合下列原則之一") and len(rules.items) == 3
+    assert plan.agency == "教育部" and plan.year == 107
