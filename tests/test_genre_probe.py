@@ -167,3 +167,17 @@ def test_points_from_one_with_1_comma_and_a_spaced_parenthesis_keep_their_levels
     rules = third.items[0].items[0]
     assert rules.title.startswith("個案計畫符合下列原則之一") and len(rules.items) == 3
     assert plan.agency == "教育部" and plan.year == 107
+
+
+def test_sections_with_a_label_and_nothing_else_stay_sections(tmp_path):
+    """「壹、」「貳、」 alone (a blank form): each label joined the next one's line, so 壹、 vanished and a
+    section was titled 「貳、」; kept apart, they now get a title to fill in, and the YAML validates."""
+    from pipeline.importer import to_yaml_with_notes
+    from pipeline.loader import load_plan
+
+    imported = recognise(read_text("某某所113年計畫\n壹、\n貳、\n參、附則\n本計畫核定後實施。\n"), "test.txt")
+    titles = [s.title for s in imported.plan.sections]
+    assert titles == ["（請填寫段落標題）", "（請填寫段落標題）", "附則"] and "sections" in imported.guesses
+    path = tmp_path / "113.yaml"
+    path.write_text(to_yaml_with_notes(imported, "test.txt"), encoding="utf-8")
+    assert load_plan(str(path)).sections[2].text == "本計畫核定後實施。"

@@ -21,7 +21,8 @@ def rejoin(blocks: list[Block]) -> list[Block]:
     """Lines wrapped mid-sentence become one line again; a label alone on its line joins the next."""
     out: list[Block] = []
     for block in blocks:
-        if out and out[-1].table is None and LABEL.fullmatch(out[-1].text) and block.table is None:
+        if (out and out[-1].table is None and LABEL.fullmatch(out[-1].text) and block.table is None
+                and not LABEL.match(block.text)):   # 「壹、」 then 「貳、」: an empty section, then the next
             out[-1].text = f"{out[-1].text} {block.text}"
             continue
         previous = out[-1] if out else None

@@ -181,6 +181,9 @@ def section_key(title: str, used: set[str]) -> str:
 
 def section_of(node: Node, key: str, report, guesses, usual: str = "一") -> Section:
     title, inline = split_title(node.text)
+    if not title and key == "sections":   # a label with nothing after it (「貳、」 alone: a blank in a form)
+        title = "（請填寫段落標題）"
+        guesses["sections"] = "原文有只寫編號、沒有標題的段落，已填「（請填寫段落標題）」，請填寫或刪除"
     first_item = next((k for k, c in enumerate(node.children) if isinstance(c, Node)), len(node.children))
     texts = ([inline] if inline else []) + [c for c in node.children[:first_item] if isinstance(c, str)]
     closing = [c for c in node.children[first_item:] if isinstance(c, str)]
