@@ -181,3 +181,16 @@ def test_sections_with_a_label_and_nothing_else_stay_sections(tmp_path):
     path = tmp_path / "113.yaml"
     path.write_text(to_yaml_with_notes(imported, "test.txt"), encoding="utf-8")
     assert load_plan(str(path)).sections[2].text == "本計畫核定後實施。"
+
+
+def test_a_plan_from_one_with_an_appendix_numbered_from_the_top_style():
+    """A 要點 from 一、 whose appendix (a form) is numbered 壹、: the 壹、 after the appendix made the whole
+    body the lines before a title (「三、本要點奉核後實施。」 became the title). The plan is from 一、 and the
+    appendix keeps 壹、 and 一、 under it."""
+    from pipeline.tree import build_document, outline
+
+    plan = plan_of("某某局113年度服務躍升實施要點\n一、依據：本局計畫。\n二、實施方式：\n（一）設置服務台。\n"
+                   "三、本要點奉核後實施。\n附件　評核項目\n壹、服務態度\n一、親切有禮。\n貳、服務效率\n一、縮短等候時間。\n")
+    assert plan.title == ["某某局113年度服務躍升實施要點"] and plan.numbering.top == "一" and plan.agency == "某某局"
+    tree = outline(build_document(plan))
+    assert "三、本要點奉核後實施。" in tree and "  壹、服務態度" in tree and "    一、親切有禮。" in tree and "  貳、服務效率" in tree

@@ -136,11 +136,13 @@ def split_lines(blocks: list[Block]) -> list[Block]:
 
 
 def top_level(blocks: list[Block]) -> tuple[str, int | None]:
-    """The style of the sections — 壹 when the document has 壹、 labels, else 一 — and the first one."""
+    """The style of the sections — 壹 when the document has 壹、 labels before its appendices, else 一 —
+    and the first one. (A 要點 from 一、 may have an appendix whose form is numbered from 壹、.)"""
+    appendix = next((i for i, b in enumerate(blocks) if b.table is None and APPENDIX.match(b.text)), len(blocks))
     for style in ("壹", "一"):
         for i, block in enumerate(blocks):
             found = block.table is None and block.role != "pre" and label_of(block.text)
-            if found and found[0] == style:
+            if found and found[0] == style and (i < appendix or style == "一"):
                 return style, i
     return "壹", None
 
@@ -182,9 +184,21 @@ def _fenced(block: Block) -> str:
 
 
 def _appendix(node: Node) -> Appendix:
+    nodes = [c for c in node.children if isinstance(c, Node)]
     return Appendix(title=node.text, text="\n\n".join(c for c in node.children if isinstance(c, str)) or None,
-                    items=[item_of(c, c.style) for c in node.children if isinstance(c, Node)],
+                    items=[_appendix_item(c) for c in nodes],
                     table=next((c for c in node.children if isinstance(c, Table)), None))
+
+
+def _appendix_item(node: Node):
+    """An appendix's item. A plan prints an appendix's items from 一、; one the source numbered from 壹、
+    (a form attached to a 要點) keeps its label, and its items stay 一、 under it."""
+    item = item_of(node, node.style)
+    if node.style == "壹" and node.label:
+        item.label = node.label
+        if item.items and item.items_style is None:
+            item.items_style = "一"
+    return item
 
 
 def _check_appendix(node: Node, appendix: Appendix, guesses: dict) -> None:
