@@ -194,3 +194,13 @@ def test_a_plan_from_one_with_an_appendix_numbered_from_the_top_style():
     assert plan.title == ["某某局113年度服務躍升實施要點"] and plan.numbering.top == "一" and plan.agency == "某某局"
     tree = outline(build_document(plan))
     assert "三、本要點奉核後實施。" in tree and "  壹、服務態度" in tree and "    一、親切有禮。" in tree and "  貳、服務效率" in tree
+
+
+def test_a_regulations_site_article_page_leaves_its_search_form_out():
+    """勞動部 (laws.mol.gov.tw): the article page's 「條文內容」 and note on the search system came in as
+    the title, and its empty search form (「期 間 自民國 日 至」「檢索字詞」) as the last item's text."""
+    imported = recognise(read_text(source("mol-article-9.txt")), "test.txt", 110)
+    plan = imported.plan
+    assert plan.title == ["（請填寫計畫名稱）"] and not imported.left_out
+    last = plan.assessment.items[-1]
+    assert getattr(last, "text", last) == "獎勵方式：考核結果優良之地方政府，執行本計畫有功人員，由地方政府予以獎勵。"
