@@ -204,3 +204,17 @@ def test_a_regulations_site_article_page_leaves_its_search_form_out():
     assert plan.title == ["（請填寫計畫名稱）"] and not imported.left_out
     last = plan.assessment.items[-1]
     assert getattr(last, "text", last) == "獎勵方式：考核結果優良之地方政府，執行本計畫有功人員，由地方政府予以獎勵。"
+
+
+def test_a_space_aligned_table_of_short_cells_keeps_its_rows():
+    """The school plan's schedule as `pdftotext -layout` gives it: short cells without closing
+    punctuation were each taken as the row above wrapped, and the three rows became one."""
+    plan = plan_of("某校113年度閱讀推動實施計畫\n一、實施內容：\n"
+                   "    工作項目             辦理期程              負責單位\n"
+                   "晨讀十分鐘         113 年 2 月至 12 月    教務處\n"
+                   "班級共讀書箱輪替      每月第 1 週            教務處、圖書室\n"
+                   "閱讀心得比賽        113 年 5 月          教務處\n"
+                   "二、預期效益：全校學生每學期閱讀至少 10 本書籍。\n")
+    table = next(s.table for s in [plan.strategies, *plan.sections] if s is not None and s.table)
+    assert cells(table) == [["晨讀十分鐘", "113 年 2 月至 12 月", "教務處"], ["班級共讀書箱輪替", "每月第 1 週", "教務處、圖書室"],
+                            ["閱讀心得比賽", "113 年 5 月", "教務處"]]

@@ -108,7 +108,7 @@ def space_aligned(lines: list[str]) -> list:
         while run < len(lines) and len(fields) >= 2 and len(_fields(lines[run])) == len(fields):
             run += 1
         if len(fields) >= 2 and run - i >= 3 and all(len(f) <= 12 and not re.search(r"[，,。；;]", f) for f in fields):
-            out.append(Block(table=[[clean_line(f) for f in fields]] + _merged([_fields(l) for l in lines[i + 1:run]])))
+            out.append(Block(table=[[clean_line(f) for f in fields]] + _merged(lines[i + 1:run])))
             i = run
         else:
             out.append(lines[i])
@@ -116,15 +116,28 @@ def space_aligned(lines: list[str]) -> list:
     return out
 
 
-def _merged(rows: list[list[str]]) -> list[list[str]]:
+def _merged(lines: list[str]) -> list[list[str]]:
+    """The rows of a space-aligned table; a line is the row above wrapped when every field continues
+    its column's unfinished sentence and the row above filled its columns (a short cell such as
+    「晨讀十分鐘」 in a column of longer ones ended there, and so did its row)."""
+    rows = [[clean_line(f) for f in _fields(line)] for line in lines]
+    widest = [max(_width(row[c]) for row in rows) for c in range(len(rows[0]))] if rows else []
     merged: list[list[str]] = []
-    for fields in rows:
-        fields = [clean_line(f) for f in fields]
-        if merged and all(CONTINUES.search(cell) and not LABEL_START.match(f) for cell, f in zip(merged[-1], fields)):
+    for k, fields in enumerate(rows):
+        filled = k > 0 and all(_width(cell) >= 0.8 * widest[c] for c, cell in enumerate(rows[k - 1][:-1]))
+        if merged and filled and all(CONTINUES.search(cell) and not LABEL_START.match(f)
+                                     for cell, f in zip(merged[-1], fields)):
             merged[-1] = [cell + f for cell, f in zip(merged[-1], fields)]
         else:
             merged.append(fields)
     return merged
+
+
+def _width(text: str) -> int:
+    """Columns a text takes in a monospaced layout: two for a wide (Chinese) character."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _fields(line) -> list[str]:
