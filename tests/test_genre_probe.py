@@ -218,3 +218,15 @@ def test_a_space_aligned_table_of_short_cells_keeps_its_rows():
     table = next(s.table for s in [plan.strategies, *plan.sections] if s is not None and s.table)
     assert cells(table) == [["晨讀十分鐘", "113 年 2 月至 12 月", "教務處"], ["班級共讀書箱輪替", "每月第 1 週", "教務處、圖書室"],
                             ["閱讀心得比賽", "113 年 5 月", "教務處"]]
+
+
+def test_a_table_one_cell_per_line_ends_at_its_last_unit_cell():
+    """The school plan's schedule as plain `pdftotext` gives it, in a plan from 一、: nothing but 壹、
+    ended the table, so 「六、經費：」 and the rest were read as cells, the rows did not close and the
+    whole table became one paragraph of run-together cells."""
+    plan = plan_of("某校113年度閱讀推動實施計畫\n\n一、實施內容：\n工作項目\n\n辦理期程\n\n負責單位\n\n晨讀十分鐘\n\n"
+                   "113 年 2 月至 12 月\n\n教務處\n\n閱讀心得比賽\n\n113 年 5 月\n\n教務處\n\n二、經費：\n"
+                   "（一）所需經費新臺幣 3 萬元。\n（二）經費概算表如附件一。\n")
+    table = next(s.table for s in [plan.strategies, *plan.sections] if s is not None and s.table)
+    assert cells(table) == [["晨讀十分鐘", "113 年 2 月至 12 月", "教務處"], ["閱讀心得比賽", "113 年 5 月", "教務處"]]
+    assert [s.title for s in plan.sections] == ["經費："] and len(plan.sections[0].items) == 2

@@ -44,11 +44,16 @@ def cells_per_line(blocks: list[Block]) -> list[Block]:
             out.append(blocks[i])
             i += 1
             continue
+        start = j
         body: list[str] = []
         while j < len(blocks) and blocks[j].table is None and blocks[j].role != "pre" and not _ends_table(blocks[j].text):
             body.append(blocks[j].text)
             j += 1
-        rows = _rows(body, len(header), unit_last=header[-1].endswith("單位"))
+        unit_last = header[-1].endswith("單位")
+        if unit_last:   # the last unit cell closes the table: what follows it (「六、經費：」) is text again
+            last = max((k for k, line in enumerate(body) if UNIT.match(line)), default=len(body) - 1)
+            body, j = body[:last + 1], start + last + 1
+        rows = _rows(body, len(header), unit_last=unit_last)
         if not rows:
             out.append(blocks[i])
             i += 1
