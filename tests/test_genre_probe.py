@@ -230,3 +230,9 @@ def test_a_table_one_cell_per_line_ends_at_its_last_unit_cell():
     table = next(s.table for s in [plan.strategies, *plan.sections] if s is not None and s.table)
     assert cells(table) == [["晨讀十分鐘", "113 年 2 月至 12 月", "教務處"], ["閱讀心得比賽", "113 年 5 月", "教務處"]]
     assert [s.title for s in plan.sections] == ["經費："] and len(plan.sections[0].items) == 2
+
+
+def test_a_title_whose_last_character_a_pdf_wrapped_onto_its_own_line():
+    """A long title in a PDF's text: 「…實施計」 then 「畫」 alone; the 「畫」 was left out of the title."""
+    plan = plan_of("臺中市動物保護防疫處 106 年提升服務品質實施計\n畫\n壹、計畫目標：提供優質服務。\n")
+    assert plan.title == ["臺中市動物保護防疫處 106 年提升服務品質實施計畫"] and plan.year == 106

@@ -120,11 +120,24 @@ def read_head(head: list[Block]) -> Head:
         if before:
             rest.remove(before)
             chosen = before + chosen
+        after = _wrapped_after(chosen, [t for t, _ in candidates])
+        if after:
+            rest.remove(after)
+            chosen = chosen + after
         info.titles = [chosen.strip("「」『』 ")] if chosen else []
     info.others = [t for t in dict.fromkeys(rest) if t.strip("「」『』 ") not in info.titles]
     info.year = (_year_in(" ".join(info.titles)) or _year_in(" ".join(rest))
                  or (info.issued_date.year if info.issued_date else 0))
     return info
+
+
+def _wrapped_after(title: str, lines: list[str]) -> str | None:
+    """The last characters of a title a PDF wrapped onto a line of their own (「…實施計」 over 「畫」)."""
+    if not title or title not in lines or title.endswith(tuple("。：:；;，,」』）)")):
+        return None
+    index = lines.index(title)
+    after = lines[index + 1] if index + 1 < len(lines) else ""
+    return after if re.fullmatch(r"[^\s\d0-9０-９，,。：:；;「」（）()]{1,3}", after) else None
 
 
 def _wrapped_before(title: str, lines: list[str], agencies: list[str]) -> str | None:
