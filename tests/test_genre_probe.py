@@ -236,3 +236,11 @@ def test_a_title_whose_last_character_a_pdf_wrapped_onto_its_own_line():
     """A long title in a PDF's text: 「…實施計」 then 「畫」 alone; the 「畫」 was left out of the title."""
     plan = plan_of("臺中市動物保護防疫處 106 年提升服務品質實施計\n畫\n壹、計畫目標：提供優質服務。\n")
     assert plan.title == ["臺中市動物保護防疫處 106 年提升服務品質實施計畫"] and plan.year == 106
+
+
+def test_an_amount_with_a_thousands_comma_is_not_a_label():
+    """「24,000」 alone on a line (a budget table's cell in a PDF's text) was read as the label 「24,」
+    and became an item 「,000」 of its own."""
+    plan = plan_of("某校113年度計畫\n一、經費：\n所需經費如下。\n24,000\n二、附則：本計畫核定後實施。\n")
+    assert "24,000" in (plan.sections[0].text or "")
+    assert [s.title for s in plan.sections] == ["經費：", "附則："]
