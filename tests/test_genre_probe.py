@@ -244,3 +244,13 @@ def test_an_amount_with_a_thousands_comma_is_not_a_label():
     plan = plan_of("某校113年度計畫\n一、經費：\n所需經費如下。\n24,000\n二、附則：本計畫核定後實施。\n")
     assert "24,000" in (plan.sections[0].text or "")
     assert [s.title for s in plan.sections] == ["經費：", "附則："]
+
+
+def test_a_title_wrapped_a_few_characters_before_its_end():
+    """經濟部's title in its own built PDF's text: 「…管制及評核作」 over 「業注意事項」; a page header that
+    repeats the title on the next line is not a tail of it."""
+    plan = plan_of("經濟部暨所屬各機關（構）個案計畫管制及評核作\n業注意事項\n一、本部為落實個案計畫之執行，特訂定本注意事項。\n",
+                   105)
+    assert plan.title == ["經濟部暨所屬各機關（構）個案計畫管制及評核作業注意事項"]
+    repeated = plan_of("南港區公所\n\n參訪區公所\n\n參訪區公所\n一、目的：加強民眾對區政業務的認識。\n", 112)
+    assert repeated.title == ["參訪區公所"]

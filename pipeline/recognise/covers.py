@@ -132,12 +132,13 @@ def read_head(head: list[Block]) -> Head:
 
 
 def _wrapped_after(title: str, lines: list[str]) -> str | None:
-    """The last characters of a title a PDF wrapped onto a line of their own (「…實施計」 over 「畫」)."""
+    """The last characters of a title a PDF wrapped onto a line of their own (「…實施計」 over 「畫」,
+    「…評核作」 over 「業注意事項」): a short line without digits or punctuation."""
     if not title or title not in lines or title.endswith(tuple("。：:；;，,」』）)")):
         return None
     index = lines.index(title)
     after = lines[index + 1] if index + 1 < len(lines) else ""
-    return after if re.fullmatch(r"[^\s\d0-9０-９，,。：:；;「」（）()]{1,3}", after) else None
+    return after if after != title and re.fullmatch(r"[^\s\d0-9０-９，,。：:；;「」（）()]{1,6}", after) else None
 
 
 def _wrapped_before(title: str, lines: list[str], agencies: list[str]) -> str | None:
