@@ -254,3 +254,10 @@ def test_a_title_wrapped_a_few_characters_before_its_end():
     assert plan.title == ["經濟部暨所屬各機關（構）個案計畫管制及評核作業注意事項"]
     repeated = plan_of("南港區公所\n\n參訪區公所\n\n參訪區公所\n一、目的：加強民眾對區政業務的認識。\n", 112)
     assert repeated.title == ["參訪區公所"]
+
+
+def test_a_short_line_after_the_title_that_is_the_agency_stays_the_agency():
+    """Found by the damaged-corpus property test: the line after the title was the agency's line
+    (「參訪區公所」), which the title's tail must not take (it raised ValueError)."""
+    plan = plan_of("跳到主要內容區塊 南港區公所\n\n參訪區公所\n\n參訪區公所\n一、 目的:加強民眾對區政業務的認識。\n", 112)
+    assert plan.agency == "參訪區公所" and "參訪區公所" not in plan.title[0]

@@ -121,7 +121,7 @@ def read_head(head: list[Block]) -> Head:
             rest.remove(before)
             chosen = before + chosen
         after = _wrapped_after(chosen, [t for t, _ in candidates])
-        if after:
+        if after and after in rest:   # never the agency's line
             rest.remove(after)
             chosen = chosen + after
         info.titles = [chosen.strip("「」『』 ")] if chosen else []
