@@ -261,3 +261,18 @@ def test_a_short_line_after_the_title_that_is_the_agency_stays_the_agency():
     (「參訪區公所」), which the title's tail must not take (it raised ValueError)."""
     plan = plan_of("跳到主要內容區塊 南港區公所\n\n參訪區公所\n\n參訪區公所\n一、 目的:加強民眾對區政業務的認識。\n", 112)
     assert plan.agency == "參訪區公所" and "參訪區公所" not in plan.title[0]
+
+
+def test_two_sections_with_the_same_title_are_pointed_out(tmp_path):
+    """「參、實施對象」 then 「肆、實施對象」 (a part pasted twice): validate said nothing; now a warning
+    at the second title, an error under --strict."""
+    from pipeline.conventions import convention_warnings
+    from pipeline.loader import load_plan
+
+    path = tmp_path / "112.yaml"
+    path.write_text("agency: 某某區公所\nyear: 112\ntitle: 某某區公所112年度為民服務實施計畫\n"
+                    "targets:\n  text: 本所同仁。\nsections:\n- title: 實施對象\n  text: 志工。\n- title: 附則\n",
+                    encoding="utf-8")
+    warnings = convention_warnings(load_plan(str(path)))
+    assert [(w.field, w.where.line) for w in warnings] == [("sections[0].title", 7)]
+    assert "與第 1 段相同" in warnings[0].message
