@@ -179,7 +179,23 @@ def convention_warnings(plan: Plan) -> list[Problem]:
     warnings += _mixed_dates(texts)
     warnings += _mixed_parentheses(plan, texts)
     warnings += _document_numbers(plan)
+    warnings += _repeated_titles(plan)
     return warnings
+
+
+def _repeated_titles(plan: Plan) -> list[Problem]:
+    """Two sections with the same title (「參、實施對象」「肆、實施對象」): a part pasted twice, or a title
+    left from a copy."""
+    problems, seen = [], {}
+    for number, (key, section) in enumerate(plan.ordered_sections(), start=1):
+        title = re.sub(r"[\s：:]+", "", plan.section_title(key, section))
+        where = section.at.get("title") or section.where
+        if title and title in seen and where is not None:
+            problems.append(_warn(where, f"{key}.title", (
+                f"第 {number} 段的標題「{title}」與第 {seen[title]} 段相同；請確認是否重複貼上，"
+                "或改成不同的標題、把兩段合併。 (two sections with the same title)")))
+        seen.setdefault(title, number)
+    return problems
 
 
 def _warn(where: Where, path: str, message: str) -> Problem:

@@ -131,8 +131,8 @@ def reading_patterns() -> list[tuple[str, str]]:
         ("一", rf"[{_CHINESE_CHARS}]+(?: ?、|[.．](?![{_ARABIC}]))"),
         ("（一）", _parenthesised(rf"[{_CHINESE_CHARS}]+")),
         ("（1）", _parenthesised(rf"[{_ARABIC}]+")),
-        # 1. 1、 １． — or a bare number directly before text (not a date, a count or a decimal)
-        ("1", rf"[{_ARABIC}]+(?:[.．、](?![{_ARABIC}])|(?=[^{_ARABIC}\s.．、年月日%％分]))"),
+        # 1. 1、 １． — or a bare number directly before text (not a date, a count, an amount 「24,000」 or a decimal)
+        ("1", rf"[{_ARABIC}]+(?:[.．、](?![{_ARABIC}])|(?=[^{_ARABIC}\s.．、年月日%％分,，]))"),
         ("（甲）", _parenthesised(f"[{STEMS}]")),
         ("甲", rf"[{STEMS}]、"),
         ("（子）", _parenthesised(f"[{BRANCHES}]")),

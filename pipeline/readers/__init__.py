@@ -17,6 +17,9 @@ class Block:
     text: str = ""
     table: list[list[str | None]] | None = None   # rows of cell texts; None where the cell above spans down
     role: str = ""                          # from a DOCX style: title, cover; "pre" for a preformatted block
+    alone: bool = False                     # a paragraph of its own: blank lines before and after it
+    indent: int | None = None               # a text line's indent in columns (a full-width space is two)
+    body_indent: int | None = None          # the indent of the lines it was wrapped onto (set on rejoining)
 
 
 MAX_PART = 50 * 1024 * 1024       # a part of a .docx or .odt larger than this uncompressed is refused (zip bombs)

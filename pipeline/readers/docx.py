@@ -183,6 +183,8 @@ class ListLabels:
         counts[depth] = counts.get(depth, levels[depth][2] - 1) + 1
         for deeper in [d for d in counts if d > depth]:
             del counts[deeper]   # a deeper level starts again under each item of this one
+        if any(_shape(levels[d]) == _shape(levels[depth]) for d in levels if d < depth):
+            return None   # drawn as a shallower level is (「1.」 under 「1.」): its depth tells it apart
         text = levels[depth][1]
         for level in sorted({int(k) - 1 for k in re.findall(r"%(\d)", text)}, reverse=True):
             fmt, _, start = levels.get(level, ("", "", 1))
@@ -190,6 +192,11 @@ class ListLabels:
                 return None
             text = text.replace(f"%{level + 1}", self.FORMATS[fmt](counts.get(level, start)))
         return text or None
+
+
+def _shape(level: tuple[str, str, int]) -> tuple[str, str]:
+    """A list level's look: its number format and its text without the level it counts."""
+    return level[0], re.sub(r"%\d", "%", level[1])
 
 
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")

@@ -14,13 +14,15 @@ PIPE_RULE = re.compile(r"^\s*\|[\s:|-]+\|\s*$")
 
 
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+COMMENT = re.compile(r"<!--.*?-->", re.S)   # an HTML comment: the page shows nothing of it
 
 
 def read(text: str) -> list[Block]:
     from . import text as text_reader
     from .residue import clean_line
 
-    lines = text.replace("\r\n", "\n").split("\n")
+    text = COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text.replace("\r\n", "\n"))
+    lines = text.split("\n")
     headings = numbered_headings(lines)
     blocks = text_reader.read("\n".join(lines))
     if headings:

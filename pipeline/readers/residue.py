@@ -19,7 +19,9 @@ CHROME = re.compile(
     r"(?:現在|您的)位置\s*[:：]?\s*首頁.*|首頁\s*>.*|所有條文|首尾條文|歷史法規|法規內容[:：]?|圖表附件[:：]?|"
     r"資料來源[:：].*|列印時間[:：].*|(?:最後)?(?:異動|更新)(?:時間|日期)[:：].*|發布單位[:：].*|點閱(?:次數|數)?[:：].*|"
     r"(?:相關)?附件下載.*|Upload|others|View|Download|Embed Size \(px\)|Citation preview|Share|"
-    r"[^\s]{2,20}(?:法規(?:共用|查詢)?系統|法規資料庫)|\d+|[A-Za-z]{1,6})$", re.I)
+    r"[^\s]{2,20}(?:法規(?:共用|查詢)?系統|法規資料庫)|\d+|[A-Za-z]{1,6}|"
+    # a regulations site's article page: its heading, notes on the search system and the empty search form
+    r"條文內容|檢索字詞|期\s*間\s*自民國\s*日\s*至|查詢系統每月週期更新.*|部分資料內容.{0,10}使用特殊文字.*)$", re.I)
 
 
 CONTENTS_HEADING = re.compile(r"^[【〔\[(（]?\s*目\s*(?:錄|次)\s*[】〕\])）]?$")

@@ -19,7 +19,25 @@ ARTICLE_NUMBER = re.compile(r"^\s*\d{1,3}\s+(?=\S)")   # 「1 一、…」: a re
 
 
 def read(text: str) -> list[Block]:
-    return blocks_from_lines(text.replace("\r\n", "\n").replace("\f", "\n").split("\n"))
+    lines = text.replace("\r\n", "\n").replace("\f", "\n").split("\n")
+    blocks = blocks_from_lines(lines)
+    _mark_alone(blocks, lines)
+    return blocks
+
+
+def indent_of(raw: str) -> int:
+    """The columns of white space a line starts with: a full-width space two, a tab four."""
+    lead = raw[:len(raw) - len(raw.lstrip())]
+    return sum(2 if c == "\u3000" else 4 if c == "\t" else 1 for c in lead)
+
+
+def _mark_alone(blocks: list[Block], lines: list[str]) -> None:
+    """Marks the lines a blank line comes before and after (a web page's paragraphs: 「民政課」 above
+    the paragraph of its duties), so that rejoining never takes a short one for a wrapped line."""
+    alone = {line.strip() for before, line, after in zip([""] + lines, lines, lines[1:] + [""])
+             if line.strip() and not before.strip() and not after.strip()}
+    for block in blocks:
+        block.alone = block.table is None and block.text in alone
 
 
 def blocks_from_lines(lines: list[str]) -> list[Block]:
@@ -40,6 +58,8 @@ def blocks_from_lines(lines: list[str]) -> list[Block]:
         if is_rule(raw):
             continue
         cells = _row_cells(raw)
+        if cells is not None and sum(1 for c in cells if c) <= 1 and not (blocks and blocks[-1].table is not None):
+            cells = None   # tabs that only indent one text (「\t（一）\t縮短…」) start no table
         if cells is not None:
             if header is None or (blocks and blocks[-1].table is None):
                 header = cells
@@ -60,7 +80,7 @@ def blocks_from_lines(lines: list[str]) -> list[Block]:
         if blocks and blocks[-1].table is not None and header and _flattened_header(line, header):
             continue
         role = "bullet" if had_bullet and not LABEL_START.match(line) else ""
-        blocks.append(Block(text=line, role=role))
+        blocks.append(Block(text=line, role=role, indent=indent_of(raw)))
     return blocks
 
 
@@ -88,7 +108,7 @@ def space_aligned(lines: list[str]) -> list:
         while run < len(lines) and len(fields) >= 2 and len(_fields(lines[run])) == len(fields):
             run += 1
         if len(fields) >= 2 and run - i >= 3 and all(len(f) <= 12 and not re.search(r"[，,。；;]", f) for f in fields):
-            out.append(Block(table=[[clean_line(f) for f in fields]] + _merged([_fields(l) for l in lines[i + 1:run]])))
+            out.append(Block(table=[[clean_line(f) for f in fields]] + _merged(lines[i + 1:run])))
             i = run
         else:
             out.append(lines[i])
@@ -96,15 +116,28 @@ def space_aligned(lines: list[str]) -> list:
     return out
 
 
-def _merged(rows: list[list[str]]) -> list[list[str]]:
+def _merged(lines: list[str]) -> list[list[str]]:
+    """The rows of a space-aligned table; a line is the row above wrapped when every field continues
+    its column's unfinished sentence and the row above filled its columns (a short cell such as
+    「晨讀十分鐘」 in a column of longer ones ended there, and so did its row)."""
+    rows = [[clean_line(f) for f in _fields(line)] for line in lines]
+    widest = [max(_width(row[c]) for row in rows) for c in range(len(rows[0]))] if rows else []
     merged: list[list[str]] = []
-    for fields in rows:
-        fields = [clean_line(f) for f in fields]
-        if merged and all(CONTINUES.search(cell) and not LABEL_START.match(f) for cell, f in zip(merged[-1], fields)):
+    for k, fields in enumerate(rows):
+        filled = k > 0 and all(_width(cell) >= 0.8 * widest[c] for c, cell in enumerate(rows[k - 1][:-1]))
+        if merged and filled and all(CONTINUES.search(cell) and not LABEL_START.match(f)
+                                     for cell, f in zip(merged[-1], fields)):
             merged[-1] = [cell + f for cell, f in zip(merged[-1], fields)]
         else:
             merged.append(fields)
     return merged
+
+
+def _width(text: str) -> int:
+    """Columns a text takes in a monospaced layout: two for a wide (Chinese) character."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _fields(line) -> list[str]:

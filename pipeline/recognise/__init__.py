@@ -60,7 +60,7 @@ def recognise(blocks: list[Block], source: str, year: int | None = None) -> Impo
     if table_only:
         first = next(i for i, b in enumerate(blocks) if b.table)
     head = [b for b in blocks[:first] if b.table is None]
-    plan = identity(head, result.report, result.guesses, year)
+    plan = identity(head, result.report, result.guesses, year, result.left_out)
     plan.numbering = numbering_of(written_labels(blocks[first:]), top if not table_only else "壹")
     if table_only:
         plan.appendices.append(_table_page(head, blocks[first:], plan))
@@ -73,7 +73,7 @@ def recognise(blocks: list[Block], source: str, year: int | None = None) -> Impo
             if node.style == "appendix":
                 plan.appendices.append(_appendix(node))
                 result.report.append(f"{node.text} → appendices（評核表等以一般項目匯入）")
-                result.guesses["appendices"] = "附件中的評核表以一般項目與文字匯入，勾選框與配分請改寫成 forms"
+                _check_appendix(node, plan.appendices[-1], result.guesses)
     if not plan.year:
         plan.year = year_from_text(plan, [b.text for b in blocks])
     if not plan.year:
@@ -136,11 +136,13 @@ def split_lines(blocks: list[Block]) -> list[Block]:
 
 
 def top_level(blocks: list[Block]) -> tuple[str, int | None]:
-    """The style of the sections — 壹 when the document has 壹、 labels, else 一 — and the first one."""
+    """The style of the sections — 壹 when the document has 壹、 labels before its appendices, else 一 —
+    and the first one. (A 要點 from 一、 may have an appendix whose form is numbered from 壹、.)"""
+    appendix = next((i for i, b in enumerate(blocks) if b.table is None and APPENDIX.match(b.text)), len(blocks))
     for style in ("壹", "一"):
         for i, block in enumerate(blocks):
             found = block.table is None and block.role != "pre" and label_of(block.text)
-            if found and found[0] == style:
+            if found and found[0] == style and (i < appendix or style == "一"):
                 return style, i
     return "壹", None
 
@@ -182,9 +184,40 @@ def _fenced(block: Block) -> str:
 
 
 def _appendix(node: Node) -> Appendix:
+    nodes = [c for c in node.children if isinstance(c, Node)]
     return Appendix(title=node.text, text="\n\n".join(c for c in node.children if isinstance(c, str)) or None,
-                    items=[item_of(c, c.style) for c in node.children if isinstance(c, Node)],
+                    items=[_appendix_item(c) for c in nodes],
                     table=next((c for c in node.children if isinstance(c, Table)), None))
+
+
+def _appendix_item(node: Node):
+    """An appendix's item. A plan prints an appendix's items from 一、; one the source numbered from 壹、
+    (a form attached to a 要點) keeps its label, and its items stay 一、 under it."""
+    item = item_of(node, node.style)
+    if node.style == "壹" and node.label:
+        item.label = node.label
+        if item.items and item.items_style is None:
+            item.items_style = "一"
+    return item
+
+
+def _check_appendix(node: Node, appendix: Appendix, guesses: dict) -> None:
+    """What the officer should look at in an imported appendix: a scoring form's boxes and points,
+    which came in as items; text the source had after the table, which the plan prints before it."""
+    scored = any(item.check or item.points is not None for item in walk_items(appendix.items))
+    if scored:
+        guesses["appendices"] = "附件中的評核表以一般項目與文字匯入，勾選框與配分請改寫成 forms"
+    tables = [k for k, c in enumerate(node.children) if isinstance(c, Table)]
+    after = [c for c in node.children[tables[0] + 1:] if isinstance(c, str)] if tables else []
+    if after and not scored:
+        guesses["appendices"] = (f"「{appendix.title}」表格之後的文字（{after[0][:20]}…）會印在表格之前，"
+                                 "請核對位置")
+
+
+def walk_items(items):
+    for item in items:
+        yield item
+        yield from walk_items(item.items)
 
 
 def settle(plan: Plan, result: Imported) -> None:

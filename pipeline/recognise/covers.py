@@ -13,12 +13,13 @@ from ..readers import Block
 from ..rocdate import DateFormatError, RocDate, parse_roc_date
 from .labels import chinese_value
 
-ORGANISATION = r"(?:委員會|事務所|公所|衛生所|政府|分署|中心|局|處|署|部|院|所|隊)"
-ORG_UNIT = re.compile(rf"(?!所屬|各)[^\s\d「」（）()，,、:：]{{1,10}}?{ORGANISATION}")
+ORGANISATION = r"(?:委員會|事務所|公所|衛生所|政府|分署|中心|小學|中學|大學|學校|局|處|署|部|院|所|隊)"
+ORG_UNIT = re.compile(rf"(?!所屬|各)[^\s\d「」（）()，,、:：]{{1,10}}?{ORGANISATION}(?!屬)")
 TITLE_WORDS = re.compile(r"計畫|要點|方案|規定|須知|辦法|作業|報告|評分表|項目表|評核表|實施")
 NUMERAL = "〇零一二三四五六七八九十百"
 DATE = re.compile(rf"(?:中華)?(?:民國)?\s*([0-9０-９]{{2,3}}|[{NUMERAL}]{{2,5}})\s*年\s*([0-9０-９]{{1,2}}|[{NUMERAL}]{{1,3}})\s*月"
                   rf"(?:\s*([0-9０-９]{{1,2}}|[{NUMERAL}]{{1,3}})\s*日)?")
+DOTTED = re.compile(r"(?<![\d.])(\d{2,3})[./](\d{1,2})[./](\d{1,2})(?![\d.])")   # 「113.2.1」「113/02/01」
 DOCUMENT_NUMBER = re.compile(r"[^\s，。；、]{1,16}字第\s*[0-9A-Za-z]+\s*號")
 ISSUE_WORDS = re.compile(r"函頒|函核備|核定|函修正|令訂定|令修正|修正|訂定|發布|生效|函|令|備查")
 METADATA = re.compile(r"^(法規名稱|公發布日|發布日期|公告日期|修正日期|訂定日期|生效日期|修正時間|訂定時間|發文字號|"
@@ -40,7 +41,9 @@ class Head:
     cover_date: bool = False   # a date alone on its line, as cover pages print it
 
 
-def identity(head: list[Block], report, guesses, year: int | None = None) -> Plan:
+def identity(head: list[Block], report, guesses, year: int | None = None, left_out: list[str] | None = None) -> Plan:
+    """The plan's title, agency, year, issuance and cover from the lines before its first section; a
+    line that is none of these and no cover to hold it is named in `left_out`, never dropped unsaid."""
     info = read_head(head)
     agency = info.agency or _agency_in(info.titles[0] if info.titles else "") or _agency_in(info.issued_line or "")
     if not agency:
@@ -67,6 +70,10 @@ def identity(head: list[Block], report, guesses, year: int | None = None) -> Pla
         plan.cover = Cover(title=next((l for l in info.others if TITLE_WORDS.search(l)), None),
                            note=next((l for l in info.others if not TITLE_WORDS.search(l)), None))
         report.append("封面：" + "／".join(b.text for b in head))
+    elif left_out is not None:
+        whole_title = re.sub(r"\s+", "", "".join(info.titles))
+        left_out += [f"標題前的「{line}」沒有匯入（不是標題、機關或發布日期），需要時請寫入計畫"
+                     for line in info.others if re.sub(r"\s+", "", line) not in whole_title]
     report.append(f"機關：{agency}；年度：{plan.year or '（未知）'}；標題：{' '.join(title)}")
     return plan
 
@@ -113,11 +120,25 @@ def read_head(head: list[Block]) -> Head:
         if before:
             rest.remove(before)
             chosen = before + chosen
+        after = _wrapped_after(chosen, [t for t, _ in candidates])
+        if after and after in rest:   # never the agency's line
+            rest.remove(after)
+            chosen = chosen + after
         info.titles = [chosen.strip("「」『』 ")] if chosen else []
     info.others = [t for t in dict.fromkeys(rest) if t.strip("「」『』 ") not in info.titles]
     info.year = (_year_in(" ".join(info.titles)) or _year_in(" ".join(rest))
                  or (info.issued_date.year if info.issued_date else 0))
     return info
+
+
+def _wrapped_after(title: str, lines: list[str]) -> str | None:
+    """The last characters of a title a PDF wrapped onto a line of their own (「…實施計」 over 「畫」,
+    「…評核作」 over 「業注意事項」): a short line without digits or punctuation."""
+    if not title or title not in lines or title.endswith(tuple("。：:；;，,」』）)")):
+        return None
+    index = lines.index(title)
+    after = lines[index + 1] if index + 1 < len(lines) else ""
+    return after if after != title and re.fullmatch(r"[^\s\d0-9０-９，,。：:；;「」（）()]{1,6}", after) else None
 
 
 def _wrapped_before(title: str, lines: list[str], agencies: list[str]) -> str | None:
@@ -163,7 +184,11 @@ def _split_dated_metadata(text: str) -> tuple[str, str | None]:
 def _is_issuance(text: str) -> bool:
     """A line that only says when and by which document the plan was issued."""
     date = DATE.search(text)
-    if not date or date.start() > 12:
+    if not date:   # a date written with dots or slashes only with a document number or an issuing verb
+        dotted = DOTTED.search(text)
+        after = text[dotted.end():] if dotted and dotted.start() <= 12 else ""
+        return bool(DOCUMENT_NUMBER.search(after) or ISSUE_WORDS.search(after))
+    if date.start() > 12:
         return False
     after = text[date.end():]
     return bool(DOCUMENT_NUMBER.search(after) or ISSUE_WORDS.search(after) or not after.strip()
@@ -171,7 +196,7 @@ def _is_issuance(text: str) -> bool:
 
 
 def _issuance(info: Head, text: str, line: str) -> None:
-    date = DATE.search(text)
+    date = DATE.search(text) or DOTTED.search(text)
     if info.issued_line and date and roc_date(date) not in (None, info.issued_date) and line not in info.amendments:
         info.amendments.append(line)   # a later amendment (or an earlier issue): the first line read is kept
         return

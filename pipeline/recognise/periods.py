@@ -23,7 +23,7 @@ def period_of(common: dict, report, guesses) -> Period | None:
     # Braces of the source are printed as full-width ones: in a wording only {start} {end} {length} may stand.
     wording = text.replace("{", "｛").replace("}", "｝").replace(dates[0], "{start}", 1).replace(dates[1], "{end}", 1)
     wording = re.sub(r"為期\s*(\d+\s*(?:年|個月))", "為期 {length}", wording)
-    period = Period(title=common["title"], start=start, end=end)
+    period = Period(title=common["title"], start=start, end=end, same_line=common.get("same_line", False))
     if squeeze(period_text(period)) != squeeze(text):
         period.wording = wording
         if squeeze(period_text(period)) != squeeze(text):

@@ -10,6 +10,7 @@ from ..model import PARTS, Item, Numbering, Period, Plan, Section, Table
 from ..numbering import STYLES, next_style
 from ..readers import Block
 from .labels import label_of, value_of
+from .lines import APPENDIX
 from .periods import period_of
 from .references import basis_of
 from .tables import table_of
@@ -20,7 +21,6 @@ SECTION_WORDS = [("basis", ("依據",)), ("period", ("期程", "期間")), ("goa
 POINTS = re.compile(r"[（(]\s*(\d+)\s*分\s*[）)]\s*$")
 CODE = re.compile(r"^([A-Z]{1,2}(?:-\d+)+)\s+")
 FENCE = "```"
-APPENDIX = re.compile(r"^(附表|附件|附錄)[\s　一二三四五六七八九十\d：:]")
 CHECKS = (("□是□否", "是否"), ("☐是☐否", "是否"), ("□", "勾選"), ("☐", "勾選"))
 
 
@@ -31,6 +31,7 @@ class Node:
     text: str
     children: list = field(default_factory=list)
     table: Table | None = None
+    body_indent: int | None = None   # where its wrapped lines start, in a text with indents
 
 
 def outline(blocks: list[Block], guesses: dict | None = None) -> list[Node]:
@@ -39,6 +40,7 @@ def outline(blocks: list[Block], guesses: dict | None = None) -> list[Node]:
     root = Node("root", "", "")
     stack: list[Node] = [root]
     unnumbered: list[str] = []
+    indents = _indents_by_style(blocks)
     for block in blocks:
         if block.table is not None:
             stack[-1].children.append(table_of(block.table))
@@ -66,18 +68,43 @@ def outline(blocks: list[Block], guesses: dict | None = None) -> list[Node]:
             continue
         found = label_of(block.text)
         if found is None:
+            _close_to_indent(stack, block.indent, indents)
             stack[-1].children.append(block.text)
             continue
         style, label, rest = found
         styles = [n.style for n in stack]
         if style in styles:
             del stack[styles.index(style):]
-        node = Node(style, label, rest)
+        node = Node(style, label, rest, body_indent=block.body_indent)
         stack[-1].children.append(node)
         stack.append(node)
     if unnumbered and guesses is not None:
         guesses["numbering"] = f"{len(unnumbered)} 個清單項目原文沒有編號（網頁清單），已當作下一層項目，請核對"
     return [n for n in root.children if isinstance(n, Node)]
+
+
+def _indents_by_style(blocks: list[Block]) -> dict[str, int]:
+    """Each label style's usual indent of wrapped lines, where the text shows its indents (a
+    regulations site's: 一、 wrapped under four spaces, （一） under six)."""
+    seen: dict[str, list[int]] = {}
+    for block in blocks:
+        found = label_of(block.text) if block.table is None and block.body_indent is not None else None
+        if found:
+            seen.setdefault(found[0], []).append(block.body_indent)
+    return {style: max(set(values), key=values.count) for style, values in seen.items()}
+
+
+def _close_to_indent(stack: list[Node], indent: int | None, indents: dict[str, int]) -> None:
+    """A paragraph indented as a section's wrapped lines, after that section's items (less indented than
+    the item above's lines), is the section's again: its closing paragraph. 「    屬跨機關執行之計畫…」
+    after 「（二）…」 belongs to 二、, not to （二）."""
+    if indent is None or len(stack) < 3:
+        return
+    section, top = stack[1], stack[-1]
+    top_indent = top.body_indent if top.body_indent is not None else indents.get(top.style)
+    section_indent = section.body_indent if section.body_indent is not None else indents.get(section.style)
+    if section_indent is not None and top_indent is not None and indent == section_indent < top_indent:
+        del stack[2:]
 
 
 def _close_codes(stack: list[Node], depth: int) -> None:
@@ -154,13 +181,19 @@ def section_key(title: str, used: set[str]) -> str:
 
 def section_of(node: Node, key: str, report, guesses, usual: str = "一") -> Section:
     title, inline = split_title(node.text)
-    texts = ([inline] if inline else []) + [c for c in node.children if isinstance(c, str)]
+    if not title and key == "sections":   # a label with nothing after it (「貳、」 alone: a blank in a form)
+        title = "（請填寫段落標題）"
+        guesses["sections"] = "原文有只寫編號、沒有標題的段落，已填「（請填寫段落標題）」，請填寫或刪除"
+    first_item = next((k for k, c in enumerate(node.children) if isinstance(c, Node)), len(node.children))
+    texts = ([inline] if inline else []) + [c for c in node.children[:first_item] if isinstance(c, str)]
+    closing = [c for c in node.children[first_item:] if isinstance(c, str)]
     style = list_style(node.children, usual)
     items = keep_written_labels([c for c in node.children if isinstance(c, Node)], style or usual)
     tables = [c for c in node.children if isinstance(c, Table)]
     default = PARTS.get(key)
     common = dict(title=None if title == default else title, text="\n\n".join(texts) or None, items=items,
-                  items_style=style, table=tables[0] if tables else None, same_line=bool(inline))
+                  items_style=style, table=tables[0] if tables else None, same_line=bool(inline),
+                  closing="\n\n".join(closing) or None)
     if len(tables) > 1:
         guesses[key] = f"此段有 {len(tables)} 個表格，只保留第一個"
     if key == "basis":
