@@ -8,6 +8,10 @@ from dataclasses import dataclass
 from ..errors import PlanError, UsageError
 
 
+LIST_MARK = "\u2063"  # depth marker of a paragraph numbered by its document's own list numbering (no label known)
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
 class NotAPlan(PlanError):
     """The file could not be read as a plan."""
 

@@ -12,9 +12,7 @@ import re
 import zipfile
 
 from ..numbering import branch, chinese_numeral, legal_numeral, stem
-from . import Block, NotAPlan, carriable, too_large
-
-LIST_MARK = "\u2063"              # depth marker of a list numbered by the document's own numbering
+from . import FULL_WIDTH, LIST_MARK, Block, NotAPlan, carriable, too_large
 
 
 def read(path: str, data: bytes) -> list[Block]:
@@ -197,9 +195,6 @@ class ListLabels:
 def _shape(level: tuple[str, str, int]) -> tuple[str, str]:
     """A list level's look: its number format and its text without the level it counts."""
     return level[0], re.sub(r"%\d", "%", level[1])
-
-
-FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
 def _table(tbl) -> list[list[str | None]]:

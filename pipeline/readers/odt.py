@@ -15,8 +15,7 @@ import re
 import zipfile
 
 from ..numbering import branch, chinese_numeral, legal_numeral, stem
-from . import Block, NotAPlan, carriable, too_large
-from .docx import FULL_WIDTH, LIST_MARK
+from . import FULL_WIDTH, LIST_MARK, Block, NotAPlan, carriable, too_large
 
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -118,6 +117,9 @@ def _paragraph_roles(content, styles) -> dict[str, str]:
     return roles
 
 
+UNNUMBERED = ("", "", "", 1, 1, None)  # a level its list style does not define draws no number
+
+
 class Numberings:
     """The labels a document's lists and chapter numbering draw: list style (or the outline) → level →
     (format, prefix, suffix, start, levels shown, LibreOffice's full pattern such as 「%1%、」)."""
@@ -155,7 +157,7 @@ class Numberings:
         "" when the level draws no number."""
         levels = self.styles.get(name, {})
         counts = self.counts.setdefault(name, {})
-        own = levels.get(level, ("", "", "", 1, 1, None))
+        own = levels.get(level, UNNUMBERED)
         counts[level] = start if start is not None else counts.get(level, own[3] - 1) + 1
         for deeper in [d for d in counts if d > level]:
             del counts[deeper]  # a deeper level starts again under each item of this one
@@ -168,10 +170,10 @@ class Numberings:
                         else range(max(1, level - shown + 1), level + 1))
         numbers = {}
         for at in shown_levels:
-            at_fmt = levels.get(at, ("1",))[0] or ""
+            at_fmt, _, _, start, _, _ = levels.get(at, ("1", "", "", 1, 1, None))  # a level not defined counts 1, 2, 3
             if at_fmt not in FORMATS:
                 return None
-            numbers[at] = FORMATS[at_fmt](counts.get(at, levels.get(at, ("", "", "", 1))[3]))
+            numbers[at] = FORMATS[at_fmt](counts.get(at, start))
         if pattern:  # LibreOffice's own pattern, such as 「（%3%）」 or 「%1%.%2%.」
             return re.sub(r"%(\d{1,2})%", lambda m: numbers.get(int(m.group(1)), ""), pattern)
         return prefix + ".".join(numbers[at] for at in sorted(numbers)) + suffix

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ..numbering import BRANCHES, DIGITS, LEGAL_DIGITS, STEMS, reading_patterns
-from ..readers.docx import LIST_MARK
+from ..readers import LIST_MARK
 
 LABELS = reading_patterns()   # (style, pattern), the style names of pipeline.numbering
 LABEL = re.compile("|".join(f"(?P<s{i}>{p})" for i, (_, p) in enumerate(LABELS)))

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import replace
 
 from ..readers import Block
-from ..readers.docx import LIST_MARK
+from ..readers import LIST_MARK
 from .labels import LABEL, label_of
 
 SENTENCE_END = "。：:；;！!？?」』）)"
