@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from .errors import BuildError, PlanError, UsageError
@@ -179,18 +179,18 @@ def run_job(job: Job) -> Outcome:
     return checked if isinstance(checked, Outcome) else build_checked(checked)
 
 
-def build_checked(checked: tuple) -> Outcome:
+def build_checked(checked: tuple, beside=None) -> Outcome:
     """Write the outputs `_check` found out of date; never raises for a problem in the plan.
 
     With a fifth element True, a PDF is only prepared (its DOCX made) and left in Outcome.pdfs for
-    run_jobs to convert together with the other plans' PDFs.
+    run_jobs to convert together with the other plans' PDFs. beside: see _build.
     """
-    return _guarded(checked[0], _build, checked)
+    return _guarded(checked[0], _build, checked, beside)
 
 
-def _guarded(job: Job, action, argument):
+def _guarded(job: Job, action, *arguments):
     try:
-        return action(argument)
+        return action(*arguments)
     except PlanError as error:
         return Outcome(job, error=str(error), exit_code=error.exit_code)
     except OSError as exc:
@@ -222,31 +222,49 @@ def _check(job: Job) -> tuple[Job, bytes, list, list]:
     return job, data, todo, skipped
 
 
-def _build(checked: tuple[Job, bytes, list, list]) -> Outcome:
-    from .loader import load_plan
-
+def _build(checked: tuple[Job, bytes, list, list], beside=None) -> Outcome:
+    """Load the plan once and write each format in `todo`. Given a second process that writes web pages
+    (pipeline.beside), the HTML is written there while this one writes the other formats."""
     job, data, todo, skipped = checked[:4]
     together = len(checked) > 4 and checked[4]
     if not todo:
         return Outcome(job, skipped=tuple(skipped))
+    from .loader import load_plan
     from .tree import build_document
 
     document = build_document(load_plan(job.plan, data))
-    written, failures, pdfs = [], [], []
-    for fmt, target, stamp, current in todo:
-        try:
-            if fmt == "pdf" and together:
-                pdfs.append((target, stamp, current, _writer(fmt).prepare(document, target, {"agency": job.agency})))
-                continue
-            _writer(fmt).write(document, target, {"agency": job.agency})
-        except BuildError as error:  # one format failing leaves the others to be written
-            failures.append(f"{job.plan}: {fmt}: {error}")
-            continue
-        write_atomic(stamp, current.encode())
-        written.append(target)
+    page = next((entry for entry in todo if entry[0] == "html"), None) if beside else None
+    if page:
+        beside.send(document, page[1], {"agency": job.agency})
+    results = {entry: _write_format(document, entry, job, together) for entry in todo if entry is not page}
+    if page:
+        results[page] = _write_format(document, page, job, together, written_by=beside.collect)
+    ordered = [results[entry] for entry in todo]
+    written, failures, pdfs = ([result[i] for result in ordered if result[i]] for i in range(3))
     error = "\n".join(failures) or None
     return Outcome(job, written=tuple(written), skipped=tuple(skipped), error=error,
                    exit_code=BuildError.exit_code if failures else 0, pdfs=tuple(pdfs))
+
+
+def _write_format(document, entry: tuple, job: Job, together: bool, written_by=None) -> tuple:
+    """(target written, failure, PDF prepared), two of them None, for one (format, target, stamp, fingerprint).
+
+    One format failing leaves the others to be written; a PDF built together with other plans' is only
+    prepared (its DOCX made) here. written_by: waits for the output written elsewhere, raising what
+    its writer raised, instead of writing it here.
+    """
+    fmt, target, stamp, current = entry
+    try:
+        if fmt == "pdf" and together:
+            return None, None, (target, stamp, current, _writer(fmt).prepare(document, target, {"agency": job.agency}))
+        if written_by is None:
+            _writer(fmt).write(document, target, {"agency": job.agency})
+        else:
+            written_by()
+    except BuildError as error:
+        return None, f"{job.plan}: {fmt}: {error}", None
+    write_atomic(stamp, current.encode())
+    return target, None, None
 
 
 def _writer(fmt: str):
@@ -308,11 +326,12 @@ def _exit_worker(*_) -> None:
     raise SystemExit(143)  # unwinds every `finally` and except-BaseException cleanup; ends the worker quietly
 
 
-def run_jobs(jobs: list[Job], workers: int):
+def run_jobs(jobs: list[Job], workers: int, beside=None):
     """Build each job; yields each Outcome as it ends.
 
     What is current is decided here first, reading only plans and fingerprints: a plan with nothing
     to rebuild is reported at once, and worker processes start only for the plans left, if any.
+    beside: a second process the caller started for a single plan's web page (pipeline.beside) and ends.
     """
     pending = []
     for job in jobs:
@@ -324,7 +343,8 @@ def run_jobs(jobs: list[Job], workers: int):
         else:
             pending.append(checked + (True,))
     waiting = []
-    for outcome in in_parallel(build_checked, pending, workers):
+    one_plan = len(pending) == 1  # built in this process: the page may be written beside it
+    for outcome in in_parallel(partial(build_checked, beside=beside) if one_plan else build_checked, pending, workers):
         if outcome.pdfs:
             waiting.append(outcome)
         else:

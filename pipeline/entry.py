@@ -10,12 +10,15 @@ lines and exit with the same codes.
 
 A single build or review runs with the garbage collector off (the work makes few cycles and ends soon; pool
 workers turn it back on), and ends with os._exit once every output is closed and the terminal
-flushed, skipping the interpreter's teardown.
+flushed, skipping the interpreter's teardown. One plan built as a web page and in another format
+starts the page's process first thing (pipeline.beside), so that it loads the template engine while
+this one reads the plan.
 """
 from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 
 from .errors import PlanError
 
@@ -152,18 +155,45 @@ def fail(error: PlanError) -> int:
 
 def build(paths: list[str], out: str | None, formats: tuple[str, ...], workers: int | None, force: bool) -> int:
     """`plan build PATH... [-o DIR] [--format …] [-j N] [--force]` for files and folders."""
-    from .build import jobs_for, left_out_notice, run_jobs
+    with _page_beside(paths, formats) as beside:
+        from .build import jobs_for, left_out_notice, run_jobs
 
-    left_out: list[str] = []
-    jobs = jobs_for(list(paths), out, formats, force, left_out)
-    for path in left_out:
-        say(left_out_notice(path))
-    if len(jobs) > 1:  # many plans: garbage is collected as usual, here and in the workers
-        import gc
+        left_out: list[str] = []
+        jobs = jobs_for(list(paths), out, formats, force, left_out)
+        for path in left_out:
+            say(left_out_notice(path))
+        if len(jobs) > 1:  # many plans: garbage is collected as usual, here and in the workers
+            import gc
 
-        gc.enable()
-    workers = workers or min(len(jobs), os.cpu_count() or 1)
-    return report(run_jobs(jobs, workers), len(jobs))
+            gc.enable()
+        workers = workers or min(len(jobs), os.cpu_count() or 1)
+        return report(run_jobs(jobs, workers, beside), len(jobs))
+
+
+@contextmanager
+def _page_beside(paths: list[str], formats: tuple[str, ...]):
+    """For one plan file built as a web page and more, a second process that imports the page's writer while
+    this one loads the plan, then writes the page (pipeline.beside); ended on leaving. Else None."""
+    beside = None
+    if len(paths) == 1 and "html" in formats and len(formats) > 1 and os.path.isfile(paths[0]):
+        from .beside import start
+
+        beside = start(_page_writer, _write_page)
+    try:
+        yield beside
+    finally:
+        if beside is not None:
+            beside.end()
+
+
+def _page_writer():
+    from .writers import writer
+
+    return writer("html")  # imported ahead of the page: the template engine
+
+
+def _write_page(document, target: str, options: dict) -> None:
+    _page_writer().write(document, target, options)
 
 
 def make_plan(agency: str, year: str, out: str) -> int:
@@ -172,7 +202,8 @@ def make_plan(agency: str, year: str, out: str) -> int:
 
     path = plan_file(agency, year)
     folder = os.path.join(out, agency, str(int(year)))
-    code = report(run_jobs([Job(path, folder, ("docx", "html"), agency)], 1), 1)
+    with _page_beside([path], ("docx", "html")) as beside:
+        code = report(run_jobs([Job(path, folder, ("docx", "html"), agency)], 1, beside), 1)
     previous = os.path.join("plans", agency, f"{int(year) - 1}.yaml")
     if code == 0 and os.path.isfile(previous):
         from .review import write

@@ -16,7 +16,7 @@ from functools import lru_cache
 from .errors import Problem, Where, quoted
 from .records import record
 from .rocdate import DateFormatError, RocDate, parse_roc_date
-from .source import Mapping, Node, Scalar, Sequence
+from .nodes import Mapping, Node, Scalar, Sequence
 
 
 @record(kw_only=True)

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import field
 
 import yaml
 
-from .characters import UNCARRIABLE
+from .characters import UNCARRIABLE, is_cjk
 from .errors import IndexedWhere, PlanProblems, Problem, Where, quoted
-from .records import record
+from .nodes import Mapping, Node, Scalar, Sequence
 
 MAX_DEPTH = 64
 ALLOWED_CONTROLS = {"\t", "\n", "\r"}
@@ -25,46 +24,6 @@ _ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0abtn
 _SIMPLE_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "n": "\n", "v": "\v", "f": "\f",
                    "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85",
                    "_": "\xa0", "L": "\u2028", "P": "\u2029"}
-
-
-@record
-class Node:
-    """A YAML node and where it was written."""
-
-    where: Where
-
-
-@record
-class Scalar(Node):
-    """A text value, as written."""
-
-    text: str
-    plain: bool  # written without quotes or block indicators
-
-    @property
-    def is_empty(self) -> bool:
-        """`key:` with nothing after it, or an explicit null."""
-        return self.plain and self.text in ("", "~", "null", "Null", "NULL")
-
-
-@record
-class Mapping(Node):
-    """`key: value` pairs, in the order written."""
-
-    pairs: list[tuple[Scalar, Node]] = field(default_factory=list)
-
-    def get(self, key: str) -> Node | None:
-        for k, v in self.pairs:
-            if k.text == key:
-                return v
-        return None
-
-
-@record
-class Sequence(Node):
-    """A list (`- ` items)."""
-
-    items: list[Node] = field(default_factory=list)
 
 
 def read_text(path: str, data: bytes) -> str:
@@ -205,18 +164,6 @@ class _Loader(yaml.SafeLoader):
 
 
 FAST_LOADER = getattr(yaml, "CSafeLoader", None)  # libyaml, when PyYAML was built with it
-
-
-# Chinese characters and their punctuation: CJK symbols, ideographs (extension A and the unified
-# block), compatibility ideographs, full-width forms. Compared as code points: a regular expression
-# class this wide costs milliseconds to compile on every start.
-CJK_RANGES = ((0x3000, 0x303F), (0x3400, 0x9FFF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF))
-
-
-def is_cjk(ch: str) -> bool:
-    """True for one Chinese character or Chinese punctuation mark."""
-    code = ord(ch)
-    return any(low <= code <= high for low, high in CJK_RANGES)
 
 
 def unfold_chinese(value: str, source: str) -> str:

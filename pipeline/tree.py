@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import field
+from typing import TYPE_CHECKING
 
+from .characters import is_cjk
 from .inline import Text, parse, verbatim
-from .model import Appendix, Basis, Cell, Form, Item, Numbering, Period, Plan, Section, Table
 from .numbering import NumberingOptions, label, next_style
 from .records import record
-from .schema import PointRange
-from .source import is_cjk
+
+if TYPE_CHECKING:  # the model is imported where a plan is built: a document is read and written without it
+    from .model import Appendix, Basis, Cell, Form, Item, Numbering, Period, Plan, Section, Table
 
 CHECK_MARKS = {"是否": "□是□否", "勾選": "□"}
 
@@ -266,6 +268,8 @@ def _section(plan: Plan, key: str, section: Section, options: NumberingOptions) 
     entry = Entry(kind="section", key=key, style=options.top, options=options, fixed_label=section.label,
                   title=clean(plan.section_title(key, section)), same_line=section.same_line,
                   note=section.note)
+    from .model import Basis, Period
+
     if isinstance(section, Basis):
         entry.paragraphs, basis_items = _basis(section, key, next_style(options.top), options)
         entry.children.extend(basis_items)
@@ -363,6 +367,8 @@ def _form_points(item: Item, option: bool) -> str | None:
         return item.points_text
     if item.points is None:
         return None
+    from .schema import PointRange
+
     return f"({item.points})" if option or isinstance(item.points, PointRange) else str(item.points)
 
 

@@ -155,7 +155,7 @@ def joined(before: str, after: str, spaced: bool) -> str:
     """Two pieces of a line the page wrapped. No space between Chinese characters; between Latin words a
     space; between a Chinese character and a number or Latin word as the document writes them elsewhere
     (`spaced`: 「每年 12 月」), for the page drops the space it wrapped at."""
-    from ..source import is_cjk
+    from ..characters import is_cjk
 
     if not before or not after:
         return before + after
