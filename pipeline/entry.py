@@ -178,7 +178,7 @@ def _page_beside(paths: list[str], formats: tuple[str, ...]):
     if len(paths) == 1 and "html" in formats and len(formats) > 1 and os.path.isfile(paths[0]):
         from .beside import start
 
-        beside = start(_page_writer, _write_page)
+        beside = start(_prepare_page, _write_page)
     try:
         yield beside
     finally:
@@ -186,14 +186,16 @@ def _page_beside(paths: list[str], formats: tuple[str, ...]):
             beside.end()
 
 
-def _page_writer():
+def _prepare_page() -> None:
     from .writers import writer
 
-    return writer("html")  # imported ahead of the page: the template engine
+    writer("html").prepare()  # the template engine and the page's template, loaded ahead
 
 
 def _write_page(document, target: str, options: dict) -> None:
-    _page_writer().write(document, target, options)
+    from .writers import writer
+
+    writer("html").write(document, target, options)
 
 
 def make_plan(agency: str, year: str, out: str) -> int:

@@ -3,8 +3,6 @@
 The loader converts YAML into these classes (pipeline/schema.py reads the declarations), the
 JSON Schema for editors is written from them, and docs/format.md describes the same fields.
 """
-from __future__ import annotations
-
 from dataclasses import field
 from typing import Literal, Optional
 
@@ -62,7 +60,7 @@ class Cell(Located):
     scalar_field = "text"
 
     text: Optional[str] = field(default=None, metadata=doc("格內文字（可用 Markdown 粗體、連結）"))
-    items: list[Item] = field(default_factory=list, metadata=doc("格內的編號子項目"))
+    items: list["Item"] = field(default_factory=list, metadata=doc("格內的編號子項目"))
     items_style: Optional[ListStyle] = field(default=None, metadata=doc("格內子項目的編號樣式，預設 1"))
     span: int = field(default=1, metadata=doc("向下跨幾列（預設 1）；被跨過的列省略這一欄"))
 
@@ -95,7 +93,7 @@ class Item(Located):
         default=None, metadata=doc("評核表的勾選框：是否（□是□否）或 勾選（□）"))
     label: Optional[str] = field(default=None, metadata=doc("自訂編號（例如「甲、」）；通常不必寫，系統自動編號"))
     items_style: Optional[ListStyle] = field(default=None, metadata=doc("下一層項目改用的編號樣式，例如 甲"))
-    items: list[Item] = field(default_factory=list, metadata=doc("下一層項目"))
+    items: list["Item"] = field(default_factory=list, metadata=doc("下一層項目"))
     table: Optional[Table] = field(default=None, metadata=doc("項目下的表格"))
     note: Optional[str] = field(default=None, metadata=doc("修正說明（修正對照表的「說明」欄），不印在計畫中"))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from contextlib import contextmanager
+from functools import lru_cache
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -25,7 +26,7 @@ from .layout import hang_of
 def template_folders(agency: str | None = None, extra: str | None = None) -> list[str]:
     """Where templates are looked up: a folder given by the user, the agency's own, the default."""
     folders = [extra] if extra else []
-    if agency and re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", agency):
+    if agency and re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", agency) and os.path.isdir(TEMPLATES / "agencies" / agency):
         folders.append(str(TEMPLATES / "agencies" / agency))
     folders.append(str(TEMPLATES))
     return folders
@@ -60,7 +61,22 @@ def private_folder(folder: str) -> bool:
 
 
 def environment(folders: list[str]) -> jinja2.Environment:
-    """Templates run sandboxed: an agency's own template may shape the page but reach no module or file."""
+    """Templates run sandboxed: an agency's own template may shape the page but reach no module or file.
+
+    One environment per set of folders, kept for the process: it keeps its compiled templates, and
+    checks each template file for changes before using it again (the live preview sees edits).
+    """
+    return _environment(tuple(folders))
+
+
+def prepare() -> None:
+    """The default page template loaded ahead of the plan, by a process that will write a page (pipeline.beside)."""
+    environment(template_folders()).get_template("plan.html.j2")
+    with_security_policy("<style></style>")
+
+
+@lru_cache(maxsize=16)
+def _environment(folders: tuple[str, ...]) -> jinja2.Environment:
     env = ImmutableSandboxedEnvironment(loader=jinja2.FileSystemLoader(folders), autoescape=True,
                                         undefined=jinja2.StrictUndefined, bytecode_cache=bytecode_cache())
     env.filters.update(inline=lambda t: Markup(to_html(t or "")), plain=lambda t: plain(t or ""),
