@@ -9,9 +9,10 @@ formats.
 
 If nothing is left for it (the plan did not load, or its page is current) the second process is
 ended before it has written anything; ended while writing (Ctrl-C, SIGTERM, or the first process
-gone), it leaves no partial file (files.write_atomic). What its work raises is raised in the first,
-so the messages are the same as when every format is written in turn, as it is where a process
-cannot fork (Windows), has one core to run on, or runs other threads (the live preview).
+gone), it leaves no partial file (files.write_atomic); if it ends without having written the page
+(killed, out of memory), the first writes it. What its work raises is raised in the first, so the
+messages are the same as when every format is written in turn, as it is where a process cannot
+fork (Windows), has one core to run on, or runs other threads (the live preview).
 """
 from __future__ import annotations
 
@@ -30,26 +31,26 @@ class Beside:
 
     def send(self, *args) -> None:
         """Have the second process run its work(*args); it starts when the pipe closes."""
+        outbox, self.outbox = self.outbox, None  # the file object below owns it now, and closes it
         try:
-            with os.fdopen(self.outbox, "wb") as pipe:
+            with os.fdopen(outbox, "wb") as pipe:
                 pickle.dump(args, pipe, protocol=pickle.HIGHEST_PROTOCOL)
         except BrokenPipeError:  # it is gone already; collect() says so
             pass
-        self.outbox = None
 
-    def collect(self):
-        """What its work returned in the second process; what it raised is raised here."""
-        with os.fdopen(self.inbox, "rb") as pipe:
+    def collect(self) -> bool:
+        """True once the second process has done its work, False if it ended without doing it (killed, out
+        of memory: the first then does the work itself); what the work raised there is raised here."""
+        inbox, self.inbox = self.inbox, None
+        with os.fdopen(inbox, "rb") as pipe:
             data = pipe.read()
-        self.inbox = None
         self._wait()
-        try:
-            done, result = pickle.loads(data)
-        except Exception:  # noqa: BLE001 — it ended without an answer (killed, or out of memory)
-            done, result = False, RuntimeError("the second process ended without an answer")
+        if not data:
+            return False
+        done, failure = pickle.loads(data)
         if not done:
-            raise result
-        return result
+            raise failure
+        return True
 
     def end(self) -> None:
         """Whatever it is doing, the second process stops; called once the first is done with it."""
@@ -88,7 +89,8 @@ def _second(prepare, work, inbox: int, outbox: int) -> None:
     code = 1
     try:
         signal.signal(signal.SIGTERM, _stop)
-        signal.signal(signal.SIGINT, _stop)  # Ctrl-C reaches both processes: the first one reports it
+        if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # (ignored in a background job: so here)
+            signal.signal(signal.SIGINT, _stop)  # Ctrl-C reaches both processes: the first one reports it
         try:
             prepare()
         except Exception:  # noqa: BLE001 — the work meets it again, and answers for it
@@ -97,7 +99,8 @@ def _second(prepare, work, inbox: int, outbox: int) -> None:
             data = pipe.read()
         if data:
             try:
-                answer = pickle.dumps((True, work(*pickle.loads(data))))
+                work(*pickle.loads(data))
+                answer = pickle.dumps((True, None))
             except Exception as exc:  # noqa: BLE001 — the first process raises it as its own
                 answer = _pickled_failure(exc)
             with os.fdopen(outbox, "wb") as pipe:

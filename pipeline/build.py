@@ -250,17 +250,15 @@ def _write_format(document, entry: tuple, job: Job, together: bool, written_by=N
     """(target written, failure, PDF prepared), two of them None, for one (format, target, stamp, fingerprint).
 
     One format failing leaves the others to be written; a PDF built together with other plans' is only
-    prepared (its DOCX made) here. written_by: waits for the output written elsewhere, raising what
-    its writer raised, instead of writing it here.
+    prepared (its DOCX made) here. written_by: waits for the output written elsewhere and says whether
+    it was (if not, it is written here), raising what its writer raised.
     """
     fmt, target, stamp, current = entry
     try:
         if fmt == "pdf" and together:
             return None, None, (target, stamp, current, _writer(fmt).prepare(document, target, {"agency": job.agency}))
-        if written_by is None:
+        if written_by is None or not written_by():
             _writer(fmt).write(document, target, {"agency": job.agency})
-        else:
-            written_by()
     except BuildError as error:
         return None, f"{job.plan}: {fmt}: {error}", None
     write_atomic(stamp, current.encode())

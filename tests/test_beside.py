@@ -1,9 +1,12 @@
 """One plan built as a web page and in another format: the page is written by a second process while the
 first loads the plan (pipeline.beside), and what comes of it is what writing the formats in turn gives."""
 import os
+import pty
+import select
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -25,17 +28,33 @@ def plan_command(*args) -> subprocess.CompletedProcess:
                           cwd=ROOT, timeout=120)
 
 
-def test_the_second_process_does_the_work_and_answers():
+def test_the_second_process_does_the_work_and_answers(tmp_path):
+    result = python("""
+import os, sys
+from pipeline import beside
+def work(x):
+    with open(sys.argv[1], "w") as out:
+        out.write(f"{os.getpid()} {x * 2}")
+second = beside.start(lambda: None, work)
+second.send(21)
+print(second.collect(), os.getpid())
+second.end()
+""", tmp_path / "answer")
+    done, pid = result.stdout.split()
+    worker, value = (tmp_path / "answer").read_text().split()
+    assert done == "True" and worker != pid and value == "42", result.stderr
+
+
+def test_a_second_process_that_ends_without_doing_its_work_says_so():
     result = python("""
 import os
 from pipeline import beside
-second = beside.start(lambda: None, lambda x: (os.getpid(), x * 2))
-second.send(21)
-pid, value = second.collect()
+second = beside.start(lambda: None, lambda: os._exit(9))
+second.send()
+print(second.collect())
 second.end()
-print(pid != os.getpid(), value)
 """)
-    assert result.stdout.split() == ["True", "42"], result.stderr
+    assert result.stdout.split() == ["False"], result.stderr
 
 
 def test_what_the_second_process_raises_is_raised_in_the_first():
@@ -85,6 +104,13 @@ def write(doc, path, options=None):
 html.write = write
 if sys.argv[3] == "one core":
     beside._cores = lambda: 1
+parent = os.getpid()
+def killed_in_the_second(*args):  # as if by the system, out of memory: the first writes the page itself
+    if os.getpid() != parent:
+        os.kill(os.getpid(), 9)
+    write(*args)
+if sys.argv[3] == "second killed":
+    html.write = killed_in_the_second
 code = guarded(lambda: build([sys.argv[1]], sys.argv[2], ("docx", "html"), None, True))
 print(os.getpid(), code)
 """
@@ -106,6 +132,14 @@ def test_the_page_is_written_by_the_second_process_and_reads_as_when_written_in_
         assert (folder / ".plan.docx.sha256").exists() and (folder / ".plan.html.sha256").exists()
     assert [line.split()[-1] for line in first.stderr.splitlines()] == [str(together / "plan.docx"),
                                                                        str(together / "plan.html")]
+
+
+def test_a_page_the_second_process_did_not_write_is_written_by_the_first(tmp_path):
+    result = python(WHO_WROTE, PLAN, tmp_path, "second killed")
+    pid, code = result.stdout.split()
+    assert code == "0", result.stderr
+    assert (tmp_path / "plan.html.pid").read_text() == pid and (tmp_path / ".plan.html.sha256").exists()
+    assert "plan.html" in result.stderr.splitlines()[-1]
 
 
 def test_a_page_that_fails_reports_as_when_built_alone_and_the_document_stands(tmp_path):
@@ -151,3 +185,63 @@ def test_with_one_output_current_the_other_is_written(tmp_path, current):
     other = "docx" if current == "html" else "html"
     assert any(line.startswith("已寫入") and line.endswith(f"plan.{other}") for line in lines), lines
     assert os.path.getsize(out / f"plan.{other}") > 1000
+
+
+def interrupted(command: list[str], after: float) -> tuple[int, str]:
+    """(exit code, what it printed) of a command Ctrl-C'd through a terminal `after` seconds in: both processes get it."""
+    pid, terminal = pty.fork()
+    if pid == 0:
+        os.chdir(ROOT)
+        os.execv(command[0], command)
+    time.sleep(after)
+    os.write(terminal, b"\x03")
+    shown = b""
+    while select.select([terminal], [], [], 30)[0]:
+        try:
+            chunk = os.read(terminal, 4096)
+        except OSError:  # the terminal closed: the command ended
+            break
+        if not chunk:
+            break
+        shown += chunk
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), shown.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("share", [0.3, 0.6, 0.8, 0.95])
+def test_ctrl_c_ends_both_processes_and_leaves_only_whole_outputs(tmp_path, share):
+    items = "".join(f"  - title: 第{i}項策略\n    text: 簡化流程，第{i}項說明。\n    items:\n      - 細項甲{i}\n      - 細項乙{i}\n"
+                    for i in range(3000))
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("agency: 測試機關\nyear: 103\ntitle: 測試計畫\nstrategies:\n  items:\n" + items, encoding="utf-8")
+    command = [str(ROOT / ".venv" / "bin" / "plan"), "build", str(plan), "--format", "docx,html", "--force"]
+    started = time.monotonic()
+    whole = subprocess.run([*command, "-o", str(tmp_path / "whole")], capture_output=True, text=True, timeout=120)
+    took = time.monotonic() - started
+    assert whole.returncode == 0, whole.stderr
+    out = tmp_path / "out"
+    code, shown = interrupted([*command, "-o", str(out)], took * share)
+    assert code in (0, 130), shown
+    assert "Traceback" not in shown and "Bad file descriptor" not in shown
+    if code == 130:
+        assert "已中斷" in shown
+    for name in os.listdir(out) if out.exists() else []:  # nothing half-written: each output whole, or absent
+        assert not name.startswith(".tmp"), name
+    if (out / "plan.html").exists():
+        assert (out / "plan.html").read_bytes() == (tmp_path / "whole" / "plan.html").read_bytes()
+    if (out / "plan.docx").exists():
+        with zipfile.ZipFile(out / "plan.docx") as docx:
+            assert docx.testzip() is None
+    assert not processes_naming(str(out))  # the second process did not outlive the first
+
+
+def processes_naming(text: str) -> list[str]:
+    """The processes whose command line holds `text`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and text.encode() in (entry / "cmdline").read_bytes():
+                found.append(entry.name)
+        except OSError:  # ended meanwhile
+            pass
+    return found
