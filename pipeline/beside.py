@@ -8,11 +8,13 @@ through a pipe, writes the page and sends back what came of it, while the first 
 formats.
 
 If nothing is left for it (the plan did not load, or its page is current) the second process is
-ended before it has written anything; ended while writing (Ctrl-C, SIGTERM, or the first process
-gone), it leaves no partial file (files.write_atomic); if it ends without having written the page
-(killed, out of memory), the first writes it. What its work raises is raised in the first, so the
-messages are the same as when every format is written in turn, as it is where a process cannot
-fork (Windows), has one core to run on, or runs other threads (the live preview).
+ended before it has written anything; stopped while writing (Ctrl-C, SIGTERM), it leaves no partial
+file (files.write_atomic); if it ends without having written the page (killed, out of memory), the
+first writes it. Should the first be killed outright, the second sees its pipe close, or finishes a
+whole page that has no fingerprint yet, so the next build writes it again. What its work raises is
+raised in the first, so the messages are the same as when every format is written in turn, as it is
+where a process cannot fork (Windows, or no process or file left to make one), has one core to run
+on, or runs other threads (a copy of such a process could wait forever on their locks).
 """
 from __future__ import annotations
 
@@ -53,44 +55,82 @@ class Beside:
         return True
 
     def end(self) -> None:
-        """Whatever it is doing, the second process stops; called once the first is done with it."""
-        if self.running:
-            os.kill(self.pid, signal.SIGTERM)
-            self._wait()
+        """Whatever it is doing, the second process stops; called once the first is done with it.
+
+        The pipes close first: a second process still waiting for work sees them end, whatever became
+        of the signal.
+        """
         for fd in (self.outbox, self.inbox):
             if fd is not None:
                 os.close(fd)
         self.outbox = self.inbox = None
+        if self.running:
+            try:
+                os.kill(self.pid, signal.SIGTERM)
+            except ProcessLookupError:  # reaped already
+                pass
+            self._wait()
 
     def _wait(self) -> None:
-        os.waitpid(self.pid, 0)
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:  # reaped already
+            pass
         self.running = False
+
+
+STOPPING = {signal.SIGINT, signal.SIGTERM}
 
 
 def start(prepare, work) -> Beside | None:
     """Fork a process that runs prepare() at once, then work(*args) with the arguments Beside.send gives.
 
-    None when a second process would not shorten the build.
+    None when a second process would not shorten the build, or cannot be made. Ctrl-C and SIGTERM are
+    held while forking: each process then meets them with its own handlers, never the other's.
     """
     if not hasattr(os, "fork") or _cores() < 2 or threading.active_count() > 1:
-        return None  # (a copy of a process with other threads could wait forever on their locks)
-    down_read, down_write = os.pipe()  # the work, first to second
-    up_read, up_write = os.pipe()      # the answer, second to first
-    pid = os.fork()
+        return None
+    try:
+        down_read, down_write = os.pipe()  # the work, first to second
+    except OSError:
+        return None
+    try:
+        up_read, up_write = os.pipe()      # the answer, second to first
+    except OSError:
+        os.close(down_read), os.close(down_write)
+        return None
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
+    try:
+        pid = os.fork()
+    except OSError:  # no process left to make: every format is written here
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        for fd in (down_read, down_write, up_read, up_write):
+            os.close(fd)
+        return None
     if pid == 0:
-        os.close(down_write), os.close(up_read)
-        _second(prepare, work, down_read, up_write)
+        try:
+            os.close(down_write), os.close(up_read)
+            _second(prepare, work, down_read, up_write, mask)
+        finally:
+            os._exit(1)
     os.close(down_read), os.close(up_write)
-    return Beside(pid, down_write, up_read)
+    second = Beside(pid, down_write, up_read)
+    try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a Ctrl-C held meanwhile arrives here
+    except BaseException:
+        second.end()
+        raise
+    return second
 
 
-def _second(prepare, work, inbox: int, outbox: int) -> None:
+def _second(prepare, work, inbox: int, outbox: int, mask) -> None:
     """The second process: never returns, ends with os._exit (the first owns the interpreter's teardown)."""
     code = 1
     try:
         signal.signal(signal.SIGTERM, _stop)
         if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # (ignored in a background job: so here)
             signal.signal(signal.SIGINT, _stop)  # Ctrl-C reaches both processes: the first one reports it
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a signal held since the fork arrives now
         try:
             prepare()
         except Exception:  # noqa: BLE001 — the work meets it again, and answers for it
@@ -117,9 +157,12 @@ def _stop(*_) -> None:
 
 
 def _pickled_failure(exc: Exception) -> bytes:
+    """The failure as the first process will read it: the exception itself when it survives the trip."""
     try:
-        return pickle.dumps((False, exc))
-    except Exception:  # noqa: BLE001 — an exception that does not pickle goes as its name and message
+        answer = pickle.dumps((False, exc))
+        pickle.loads(answer)
+        return answer
+    except Exception:  # noqa: BLE001 — one that does not make the trip goes as its name and message
         return pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
 
 

@@ -245,3 +245,52 @@ def processes_naming(text: str) -> list[str]:
         except OSError:  # ended meanwhile
             pass
     return found
+
+
+def test_ended_at_once_again_and_again_it_never_hangs():
+    """end() right after start(): the second process may not have its handlers yet; it must end anyway."""
+    result = python("""
+import os, signal, time
+from pipeline import beside
+from pipeline.errors import raise_on_terminate
+signal.signal(signal.SIGTERM, raise_on_terminate)
+os.register_at_fork(after_in_child=lambda: time.sleep(0.002))  # a second process slow to get going
+for _ in range(150):
+    beside.start(lambda: None, lambda: None).end()
+print("done")
+""")
+    assert result.stdout.split() == ["done"], result.stderr
+
+
+def test_a_signal_before_the_second_process_is_ready_is_met_by_its_own_handler(tmp_path):
+    """A SIGTERM that reaches the second process before it has set its handlers must not run the first
+    process's: no second 「已中斷」, no second report."""
+    D = tmp_path / "out"
+    script = """
+import os, sys, time, runpy
+import pipeline.beside as beside
+ready = beside._second
+def late(*args):
+    time.sleep(0.2)  # not scheduled yet, while the first finds everything current and ends it
+    ready(*args)
+beside._second = late
+sys.argv = ["plan", "build", sys.argv[1], "--format", "docx,html", "-o", sys.argv[2]]
+runpy.run_module("pipeline", run_name="__main__")
+"""
+    assert python(script, PLAN, D).returncode == 0
+    again = python(script, PLAN, D)  # everything current: the second process is ended before its work
+    assert again.returncode == 0, again.stderr
+    assert "已中斷" not in again.stderr and again.stderr.count("未變更") == 2, again.stderr
+
+
+def test_when_no_process_can_be_made_every_format_is_written_here(tmp_path):
+    result = python("""
+import os, sys
+def refused():
+    raise BlockingIOError(11, "Resource temporarily unavailable")
+os.fork = refused
+from pipeline.entry import build, guarded
+print(guarded(lambda: build([sys.argv[1]], sys.argv[2], ("docx", "html"), None, True)))
+""", PLAN, tmp_path)
+    assert result.stdout.split() == ["0"], result.stderr
+    assert (tmp_path / "plan.docx").exists() and (tmp_path / "plan.html").exists()

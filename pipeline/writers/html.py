@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 from contextlib import contextmanager
-from functools import lru_cache
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -60,23 +59,15 @@ def private_folder(folder: str) -> bool:
             and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and os.access(folder, os.W_OK))
 
 
-def environment(folders: list[str]) -> jinja2.Environment:
-    """Templates run sandboxed: an agency's own template may shape the page but reach no module or file.
-
-    One environment per set of folders, kept for the process: it keeps its compiled templates, and
-    checks each template file for changes before using it again (the live preview sees edits).
-    """
-    return _environment(tuple(folders))
-
-
 def prepare() -> None:
-    """The default page template loaded ahead of the plan, by a process that will write a page (pipeline.beside)."""
+    """What writing a page first costs, paid ahead by a process that will write one (pipeline.beside): the
+    default template compiled or read from the bytecode cache, the template engine's patterns, the policy's modules."""
     environment(template_folders()).get_template("plan.html.j2")
     with_security_policy("<style></style>")
 
 
-@lru_cache(maxsize=16)
-def _environment(folders: tuple[str, ...]) -> jinja2.Environment:
+def environment(folders: list[str]) -> jinja2.Environment:
+    """Templates run sandboxed: an agency's own template may shape the page but reach no module or file."""
     env = ImmutableSandboxedEnvironment(loader=jinja2.FileSystemLoader(folders), autoescape=True,
                                         undefined=jinja2.StrictUndefined, bytecode_cache=bytecode_cache())
     env.filters.update(inline=lambda t: Markup(to_html(t or "")), plain=lambda t: plain(t or ""),
