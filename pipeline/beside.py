@@ -53,14 +53,16 @@ class Beside:
         return True
 
     def end(self) -> None:
-        """Whatever it is doing, the second process stops; called once the first is done with it."""
-        if self.running:
-            os.kill(self.pid, signal.SIGTERM)
-            self._wait()
+        """Whatever it is doing, the second process stops; called once the first is done with it. The pipes
+        close first: a second process whose SIGTERM went unheard (raised inside a finaliser, where Python
+        drops it) reads the end of its work and leaves, rather than waiting on it while the first waits."""
         for fd in (self.outbox, self.inbox):
             if fd is not None:
                 os.close(fd)
         self.outbox = self.inbox = None
+        if self.running:
+            os.kill(self.pid, signal.SIGTERM)
+            self._wait()
 
     def _wait(self) -> None:
         os.waitpid(self.pid, 0)
