@@ -182,7 +182,7 @@ class Appendix(Located):
 
 @record(kw_only=True)
 class Cover(Located):
-    """封面：計畫名稱、訂定機關一行、日期與文號（取自 issued）。"""
+    """封面：計畫名稱、訂定機關一行、日期與文號（取自 issued，文號後接動詞）。"""
 
     title: Optional[str] = field(default=None, metadata=doc("封面上的計畫名稱，預設同 title"))
     note: Optional[str] = field(default=None, metadata=doc("封面另一行，例如「○○事務所 訂定」"))
@@ -190,10 +190,11 @@ class Cover(Located):
 
 @record(kw_only=True)
 class Issued(Located):
-    """核定或函頒本計畫的日期與文號。"""
+    """核定或函頒本計畫的日期、文號與動詞；沒有封面時印在標題下一行：「中華民國 113 年 2 月 1 日○○字第 1130000123 號函核定」。"""
 
     date: Optional[RocDate] = field(default=None, metadata=doc("核定日期（民國）"))
-    number: Optional[str] = field(default=None, metadata=doc("核定文號"))
+    number: Optional[str] = field(default=None, metadata=doc("核定文號，例如 中市某國小教字第 1130000123 號"))
+    verb: Optional[str] = field(default=None, metadata=doc("文號後的動詞，例如 函核定、函頒、函訂定、函修正"))
 
 
 @record(kw_only=True)
@@ -204,7 +205,7 @@ class Plan(Located):
     year: int = field(metadata=doc("計畫年度（民國年），例如 103"))
     title: Lines = field(metadata=doc("計畫名稱；可寫成多行（清單）"))
     cover: Optional[Cover] = field(default=None, metadata=doc("封面（有才印）"))
-    issued: Optional[Issued] = field(default=None, metadata=doc("核定日期與文號"))
+    issued: Optional[Issued] = field(default=None, metadata=doc("核定日期、文號與動詞；有封面印在封面，沒有則印在標題下一行"))
     numbering: Numbering = field(default_factory=Numbering, metadata=doc("編號寫法"))
     basis: Optional[Basis] = field(default=None, metadata=doc("計畫依據"))
     period: Optional[Period] = field(default=None, metadata=doc("計畫期程"))

@@ -149,10 +149,20 @@ class Document:
     body: list[Entry]
     appendices: list[Entry]
     cover: list[str] = field(default_factory=list)
-    issued: list[str] = field(default_factory=list)  # the cover's date and number of issue: one year's only
+    issued: list[str] = field(default_factory=list)  # date, number, verb of issue (one year's only): on the cover, or one line under the title without one
     source: str = ""
     revisions: Revisions | None = None  # set on a tracked document: who made its marked changes, and when
     subject: str = ""  # what the document is, for its properties (default: the agency's plan of the year)
+
+    @property
+    def cover_lines(self) -> list[str]:
+        """The cover page's lines, the issuance last; none without a cover."""
+        return self.cover + self.issued if self.cover else []
+
+    @property
+    def under_title(self) -> list[str]:
+        """The issuance line printed under the title: a plan without a cover has it there."""
+        return [] if self.cover else self.issued
 
     @property
     def title(self) -> str:
@@ -257,11 +267,17 @@ def _cover(plan: Plan) -> list[str]:
 
 
 def _issued(plan: Plan) -> list[str]:
-    """Printed on the cover, under its other lines."""
-    if plan.cover is None or plan.issued is None:
+    """The issuance: on the cover, the date and then the number with its verb, under the cover's other
+    lines; without a cover, one line under the title, as schools' plans and 要點 print it:
+    「中華民國 113 年 2 月 1 日中市某國小教字第 1130000123 號函核定」."""
+    issued = plan.issued
+    if issued is None:
         return []
-    lines = [verbatim(f"中華民國 {plan.issued.date}")] if plan.issued.date else []
-    return lines + ([verbatim(plan.issued.number)] if plan.issued.number else [])
+    date = f"中華民國 {issued.date}" if issued.date else ""
+    number = (issued.number or "") + (issued.verb or "")
+    if plan.cover is None:
+        return [verbatim(date + number)] if date or number else []
+    return [verbatim(line) for line in (date, number) if line]
 
 
 def _section(plan: Plan, key: str, section: Section, options: NumberingOptions) -> Entry:
@@ -565,6 +581,7 @@ class _Outline(Walk):
 def outline(document: Document) -> str:
     """A stable text dump of the tree: one line per entry, paragraph, table row and form row."""
     walk = _Outline()
-    walk.lines += [f"# {document.title}"] + [f"cover: {line}" for line in document.cover + document.issued]
+    walk.lines += [f"# {document.title}"] + [f"cover: {line}" for line in document.cover_lines]
+    walk.lines += [f"issued: {line}" for line in document.under_title]
     walk.walk_document(document, "")
     return "\n".join(walk.lines) + "\n"

@@ -9,6 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 SEEDS = [("kaohsiung-cec", 103), ("keelung-cec", 105), ("fengshan-hr1", 97)]
+ISSUED_SCHOOL = ROOT / "tests/fixtures/issued/school-113.yaml"
 IN_CI = os.environ.get("CI") == "true"
 
 
@@ -55,11 +56,11 @@ def libreoffice_pdf(source, folder):
 
 @pytest.fixture(scope="session")
 def office(tmp_path_factory):
-    """{(agency, "docx"|"odt"|"pdf"): path}: the seeds as DOCX and ODT, their LibreOffice PDFs, and plan.pdf;
-    one LibreOffice conversion for the whole session."""
+    """{(agency, "docx"|"odt"|"pdf"): path}: the seeds as DOCX and ODT, their LibreOffice PDFs, and plan.pdf
+    (also of ("school-issued", "plan.pdf"), ISSUED_SCHOOL); one LibreOffice conversion for the whole session."""
     import subprocess
 
-    from render_helpers import document
+    from render_helpers import document, document_at
     from pipeline.writers import docx, odt, pdf
 
     soffice = needs_tool("soffice")
@@ -74,6 +75,9 @@ def office(tmp_path_factory):
             found[(agency, kind)] = path
         found[(agency, "plan.pdf")] = folder / f"{agency}-plan.pdf"
         pdf.write(doc, str(found[(agency, "plan.pdf")]))
+    # a school's plan without a cover, its year given only by the issuance line under the title
+    found[("school-issued", "plan.pdf")] = folder / "school-issued-plan.pdf"
+    pdf.write(document_at(ISSUED_SCHOOL), str(found[("school-issued", "plan.pdf")]))
     env = {**os.environ, "FONTCONFIG_FILE": pdf.fontconfig_file(str(folder)), "HOME": str(folder)}
     done = subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{folder}/profile",
                            "--convert-to", "pdf", "--outdir", str(folder / "pdf"), *sources],

@@ -10,7 +10,11 @@ from pipeline.writers import docx, html
 
 @lru_cache(maxsize=None)
 def document(agency: str, year: int):
-    return build_document(load_plan(str(ROOT / "plans" / agency / f"{year}.yaml")))
+    return document_at(ROOT / "plans" / agency / f"{year}.yaml")
+
+
+def document_at(path: Path):
+    return build_document(load_plan(str(path)))
 
 
 @lru_cache(maxsize=None)

@@ -90,6 +90,24 @@ except ProcessLookupError:
     assert result.stdout.split() == ["gone", "True"], result.stderr
 
 
+def test_ended_when_its_sigterm_goes_unheard_the_second_process_still_leaves():
+    """`plan build` of a plan that does not load hung now and then in the suite: the second process lost
+    its SIGTERM and waited for work on its pipe, while the first, holding that pipe open, waited for it."""
+    script = """
+import signal
+from pipeline import beside
+second = beside.start(lambda: signal.signal(signal.SIGTERM, signal.SIG_IGN), lambda: None)
+import time; time.sleep(0.5)   # prepare() has run: SIGTERM is ignored from here
+second.end()
+print("ended")
+"""
+    try:
+        result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=20)
+    except subprocess.TimeoutExpired:
+        pytest.fail("end() waited for a second process that was waiting for it")
+    assert result.stdout.split() == ["ended"], result.stderr
+
+
 WHO_WROTE = """
 import os, sys
 import pipeline.writers.html as html

@@ -153,6 +153,7 @@ def test_chrome_and_metadata_stay_out_of_the_text(results, entry):
         issued = entry["issued"]
         assert plan.issued.date == _roc(issued["date"])
         assert plan.issued.number == issued.get("number")
+        assert plan.issued.verb == issued.get("verb")
     for line in plan.title:
         assert not line.startswith(("法規名稱", "列印時間")) and "公告日期" not in line
 

@@ -41,6 +41,17 @@ def test_a_plans_pdf_imports_back_to_the_plan_it_shows(tmp_path, office, agency,
     assert [entry.label for entry in build_document(load_plan(str(out))).body] == labels
 
 
+def test_the_issuance_line_under_a_title_gives_the_year_of_a_plan_without_a_cover(office):
+    """A school's plan whose title states no year: the issuance line printed under its title (there is no
+    cover to print it on) gives the year, so `plan import plan.pdf` needs no --year."""
+    run = plan_import(office[("school-issued", "plan.pdf")])
+    assert run.returncode == 0, run.stderr.decode()
+    plan = yaml.safe_load(run.stdout)
+    assert plan["year"] == 113 and plan["title"] == ["臺中市某區某某國民小學閱讀推動實施計畫"]
+    assert plan["issued"] == {"date": "113-02-01", "number": "中市某國小教字第 1130000123 號", "verb": "函核定"}
+    assert [s["title"] for s in plan["sections"]][-1] == "本計畫經校長核定後實施，修正時亦同。"
+
+
 def test_a_table_across_page_breaks_is_one_table_with_its_merged_cells(office):
     plan = import_file(str(office[("fengshan-hr1", "plan.pdf")])).plan
     table = plan.strategies.table

@@ -163,7 +163,7 @@ def test_later_amendments_under_the_title_are_not_dropped_silently(tmp_path):
             "109年4月16日水北畫字第10905016320號函修正\n111年8月31日水北畫字第11105034790號函修正\n"
             "一、本局計畫書之撰寫格式悉依本規定。\n二、計畫書封面：通用格式如附件一。\n")
     plan, run = imported(tmp_path, text, "plan.txt", "--report")
-    assert plan["issued"] == {"date": "108-07-29", "number": "水北畫字第 10805036800 號"}
+    assert plan["issued"] == {"date": "108-07-29", "number": "水北畫字第 10805036800 號", "verb": "函頒"}
     for amendment in ("109年4月16日水北畫字第10905016320號函修正", "111年8月31日水北畫字第11105034790號函修正"):
         assert amendment in run.stdout and amendment in run.stderr
     assert "# 請確認: 原文另有修正紀錄" in run.stdout

@@ -34,6 +34,7 @@ class Head:
     agency_lines: list[str] = field(default_factory=list)
     issued_date: RocDate | None = None
     issued_number: str | None = None
+    issued_verb: str | None = None   # the wording after the number: 函核定, 函頒, 函修正
     issued_line: str | None = None
     amendments: list[str] = field(default_factory=list)   # later issuance lines: 「109年4月16日…函修正」
     others: list[str] = field(default_factory=list)   # cover lines: 「○○事務所 訂定」
@@ -60,7 +61,7 @@ def identity(head: list[Block], report, guesses, year: int | None = None, left_o
     elif info.year:
         report.append(f"年度：{info.year}（由標題或發布日期）")
     if info.issued_date or info.issued_number:
-        plan.issued = Issued(date=info.issued_date, number=info.issued_number)
+        plan.issued = Issued(date=info.issued_date, number=info.issued_number, verb=info.issued_verb)
         report.append(f"發布：{info.issued_line}")
     if info.amendments:
         report.append("修正紀錄：" + "；".join(info.amendments))
@@ -206,7 +207,16 @@ def _issuance(info: Head, text: str, line: str) -> None:
     if number and info.issued_number is None:
         words = re.sub(rf"^(?:{ORG_UNIT.pattern})+", "", number.group(0))   # the issuer is not the number
         info.issued_number = re.sub(r"字第\s*(\w+)\s*號", r"字第 \1 號", words)
+        info.issued_verb = issue_verb(number.string[number.end():])
     info.issued_line = info.issued_line or line
+
+
+def issue_verb(after: str) -> str | None:
+    """The verb after an issuance line's number: 「函核定」「函頒」; 「函修正全文 9 點」 → 「函修正」,
+    「函頒，自即日起生效」 → 「函頒」. None when the words there are no issuing verb."""
+    words = re.match(r"\s*([^\s，,。；;：:（）()「」]{1,12})", after)
+    verb = re.split(r"全文|自|並|之", words.group(1))[0] if words else ""
+    return verb if verb and ISSUE_WORDS.match(verb) else None
 
 
 def roc_date(match: re.Match) -> RocDate | None:

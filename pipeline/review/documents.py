@@ -199,8 +199,8 @@ class Tracker:
         self.relabel()
         old_issued = self.review.old_doc.issued
         if list(map(str, old_issued)) != list(map(str, self.doc.issued)):
-            # the cover's date and number of issue belong to one year: not a change of the plan's
-            # wording, so not in the review's list, but tracked so that Reject All gives last year's cover
+            # the issuance (on the cover, or the line under the title) belongs to one year: not a change of
+            # the plan's wording, so not in the review's list, but tracked so that Reject All gives last year's
             self.doc.issued = _paired(old_issued, self.doc.issued)
         return self.doc
 

@@ -24,7 +24,7 @@ from ..files import write_atomic
 from ..inline import plain
 from ..tree import Document, Revisions
 from . import TEMPLATES
-from .layout import CELL_PADDING_PT, Layout, is_east_asian, script_pieces
+from .layout import CELL_PADDING_PT, TITLE_AFTER_PT, Layout, is_east_asian, script_pieces
 from .zipparts import Kept, package as zip_package, read_kept, unpacked
 
 EAST_ASIAN = "標楷體"
@@ -44,8 +44,11 @@ BORDERS = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="00000
                   for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
 COVER_SECTION = "<!--cover-section-->"
 STYLES = {"title": "Title", "heading1": "Heading1", "heading2": "Heading2", "item": "PlanItem",
-          "body": "PlanBody", "table": "PlanTable", "header": "PlanTable", "cover": "PlanCover", "note": "PlanNote"}
+          "body": "PlanBody", "table": "PlanTable", "header": "PlanTable", "cover": "PlanCover", "note": "PlanNote",
+          "issued": "PlanNote"}
 CENTRED = {"header"}
+# The issuance line under a title without a cover: at the right, in the notes' size, a title's space before the body.
+RIGHT = {"issued"}
 # Tracked changes: the element that wraps a run, and the one that marks a paragraph mark or a table row.
 RUN_MARKS = {"ins": "w:ins", "del": "w:del", "move-to": "w:moveTo", "move-from": "w:moveFrom"}
 DELETED = {"del", "move-from"}
@@ -141,11 +144,15 @@ class Body(Layout):
             props.append(f'<w:tabs><w:tab w:val="left" w:pos="{twips(left)}"/></w:tabs>')
         if space_before:
             props.append(f'<w:spacing w:before="{twips(space_before)}"/>')
+        elif role in RIGHT:
+            props.append(f'<w:spacing w:after="{twips(TITLE_AFTER_PT)}"/>')
         if left or hanging:
             hang = f' w:hanging="{twips(hanging)}"' if hanging else ""
             props.append(f'<w:ind w:left="{twips(left)}"{hang}/>')
         if role in CENTRED:
             props.append('<w:jc w:val="center"/>')
+        elif role in RIGHT:
+            props.append('<w:jc w:val="right"/>')
         if self.tracking and self.revisions is not None:  # the paragraph mark itself is inserted or deleted
             props.append(f"<w:rPr><{RUN_MARKS[self.tracking]} {self.revision_attributes()}/></w:rPr>")
         xml = f"<w:p><w:pPr>{''.join(props)}</w:pPr>{content}</w:p>"

@@ -74,7 +74,8 @@ class Layout(Walk, ABC):
     def paragraph(self, content: str, role: str, *, left: float = 0, hanging: float = 0, tab: bool = False,
                   page_break: bool = False, space_before: float = 0, keep_next: bool = False,
                   starts: str | None = None) -> str:
-        """role: title, heading1, heading2, item, body, table, header (a table's column name), cover, note.
+        """role: title, issued (the issuance line under a title without a cover), heading1, heading2, item, body,
+        table, header (a table's column name), cover, note.
 
         keep_next: on the same page as what follows (a table's caption, a form's fields).
         starts: this paragraph opens a part of the document on a new page: "cover" (no page number) or
@@ -141,11 +142,13 @@ class Layout(Walk, ABC):
         return self.paragraph(content, role, left=start * size_pt, hanging=hang * size_pt, tab=bool(entry.label)), start
 
     def document(self, doc: Document) -> None:
-        for index, line in enumerate(doc.cover + doc.issued):
+        for index, line in enumerate(doc.cover_lines):
             self.out.append(self.text_paragraph(line, "cover", space_before=120 if index == 0 else 24,
                                                 starts="cover" if index == 0 else None))
         title = self.run("\n").join(self.runs(line) for line in doc.title_lines)
-        self.out.append(self.paragraph(title, "title", starts="body" if doc.cover or doc.issued else None))
+        self.out.append(self.paragraph(title, "title", starts="body" if doc.cover else None))
+        for line in doc.under_title:
+            self.out.append(self.text_paragraph(line, "issued"))
         self.children(doc.body, 0.0)
         for appendix in doc.appendices:
             self.tracking = appendix.change

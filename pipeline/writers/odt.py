@@ -29,7 +29,7 @@ NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
       'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" office:version="1.3"')
 ROLES = {"title": "Title", "heading1": "Heading_20_1", "heading2": "Heading_20_2", "item": "Plan_20_Item",
          "body": "Plan_20_Body", "table": "Plan_20_Table", "header": "Plan_20_Table_20_Heading",
-         "cover": "Plan_20_Cover", "note": "Plan_20_Note"}
+         "cover": "Plan_20_Cover", "note": "Plan_20_Note", "issued": "Plan_20_Issued"}
 INSERTED = {"ins", "move-to"}
 BREAK_END = "\x00{}\x00"  # a change marked where the next paragraph starts (end:ID an insertion's end, at:ID a deletion)
 _BREAK_END = re.compile("\x00([^\x00]+)\x00")
@@ -73,6 +73,7 @@ STYLES_XML = (
     + _paragraph_style("Plan_20_Item", 16, 28) + _paragraph_style("Plan_20_Body", 16, 28)
     + _paragraph_style("Plan_20_Cover", 20, 40, bold=True, align="center")
     + _paragraph_style("Plan_20_Table", 12, 18) + _paragraph_style("Plan_20_Note", 12, 18)
+    + _paragraph_style("Plan_20_Issued", 12, 18, align="end", after=TITLE_AFTER_PT)
     + _paragraph_style("Plan_20_Table_20_Heading", 12, 18, bold=True, align="center")
     + _paragraph_style("Footer", 10, 12, align="center")
     + '</office:styles><office:automatic-styles><style:page-layout style:name="A4">'

@@ -286,7 +286,7 @@ def from_docx(docx_bytes: bytes, has_cover: bool) -> bytes:
 
 
 def has_cover(doc: Document) -> bool:
-    return bool(doc.cover or doc.issued)
+    return bool(doc.cover)
 
 
 def write(doc: Document, path: str, options: dict | None = None) -> None:
