@@ -60,7 +60,7 @@ def draft(source: Path, year: int) -> tuple[str, list[str]]:
         if number not in keep_as_is:
             lines[number] = roll_text(line, plan.year, year)
     if plan.issued is not None:
-        lines = _without_top_level_block(lines, "issued", "# issued: 核定後再填寫核定日期（date）與文號（number）\n")
+        lines = _without_top_level_block(lines, "issued", _issued_placeholder(plan.issued))
     body = "".join(_without_earlier_header(lines))
     target = f"{source.parent / f'{year}.yaml'}"
     checks = to_check(load_plan(target, body.encode("utf-8")), body, year, cleared_issued=plan.issued is not None)
@@ -89,6 +89,12 @@ def _without_earlier_header(lines: list[str]) -> list[str]:
 
 def _at_line(line: int, note: str) -> str:
     return f"第 {line} 行：{note}" if line else note
+
+
+def _issued_placeholder(issued) -> str:
+    """The comment left where last year's `issued` was: what to fill in once approved, with last year's verb."""
+    verb = f"、用語（verb，去年是「{issued.verb}」）" if issued.verb else ""
+    return f"# issued: 核定後再填寫核定日期（date）、文號（number）{verb}\n"
 
 
 def to_check(plan, body: str, year: int, cleared_issued: bool) -> list[tuple[int, str]]:

@@ -316,3 +316,18 @@ def test_tracked_changes_accept_to_the_new_plan_and_reject_to_the_old(tmp_path):
     assert "臉書粉絲專頁" not in rejected and "國家發展委員會" not in rejected
     assert rejected == docx_text(str(tmp_path / "103.docx")), "rejecting everything gives last year's, labels included"
 
+
+
+def test_plan_new_leaves_last_years_issuing_verb_as_a_hint(tmp_path):
+    folder = tmp_path / "plans" / "some-school"
+    folder.mkdir(parents=True)
+    (folder / "113.yaml").write_text(
+        "agency: 某國小\nyear: 113\ntitle: 某國小113年度閱讀推動實施計畫\n"
+        "issued:\n  date: 113-02-01\n  number: 中市某國小教字第 1130000123 號\n  verb: 函核定\n"
+        "goals: 培養閱讀習慣。\n", encoding="utf-8")
+    run = plan("new", "some-school", "114", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    text = (folder / "114.yaml").read_text(encoding="utf-8")
+    hint = [line for line in text.splitlines() if line.startswith("# issued:")]
+    assert hint and "去年是「函核定」" in hint[0], text
+    assert load_plan(str(folder / "114.yaml")).issued is None
