@@ -155,3 +155,12 @@ def test_bold_stretches(pieces, expected):
     assert marked(pieces) == expected
     bold = "".join(r.text for r in parse(expected).runs if r.bold)
     assert "".join(t for t, _ in pieces) == str(parse(expected)) and ("**" not in expected or bold)
+
+
+def test_a_paragraph_ending_in_bold_still_ends_its_sentence(tmp_path):
+    def fill(word):
+        p = word.add_paragraph("各科室應")
+        p.add_run("準時辦理。").bold = True
+        word.add_paragraph("提升服務品質")   # a paragraph of its own, not the line above wrapped
+
+    assert import_file(plan_docx(tmp_path, fill)).plan.goals.text == "各科室應**準時辦理。**\n\n提升服務品質"
