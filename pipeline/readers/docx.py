@@ -4,6 +4,13 @@ Refuses encrypted, damaged and zip-bomb files with a message. A paragraph number
 numbering (no label in its text) carries its list depth as a marker for the recogniser. Plain
 paragraphs go through the text reader's line handling, so a Word file with text pasted from the web
 is cleaned the same way (「- 」, <p>, bullets, chrome) and its tab-separated paragraphs become tables.
+
+Bold is kept as plan text's **…** (literal asterisks escaped): a run is bold as Word shows it — its own
+w:b, else its character style's, else its paragraph style's, each following the styles it is based on,
+and w:b w:val="0"/"false"/"off" turns bold off. A paragraph bold throughout apart from its label is a
+title or heading and stays plain: the project's own DOCX sets its titles and headings bold by their
+styles (Title, Heading 1), offices by hand or by a style of their own, and neither is emphasis; the
+rest (joining split runs, labels and white space outside the marks) is emphasis.py's.
 """
 from __future__ import annotations
 
@@ -13,6 +20,7 @@ import zipfile
 
 from ..numbering import branch, chinese_numeral, legal_numeral, stem
 from . import FULL_WIDTH, LIST_MARK, Block, NotAPlan, carriable, too_large
+from .emphasis import marked
 
 
 def read(path: str, data: bytes) -> list[Block]:
@@ -37,6 +45,7 @@ def read(path: str, data: bytes) -> list[Block]:
     blocks: list[Block] = []
     plain: list[str] = []
     labels = ListLabels(word)
+    bold = Bold(word)
 
     def flush() -> None:
         blocks.extend(blocks_from_lines(plain))
@@ -45,7 +54,7 @@ def read(path: str, data: bytes) -> list[Block]:
     pictures = {qn("w:drawing"), qn("w:pict"), qn("w:object")}
     for child in _blocks_of(word.element.body):
         if child.tag == qn("w:p"):
-            found = _paragraph(child, word, labels)
+            found = _paragraph(child, word, labels, bold)
             if found and not found[0].role and not found[0].text.startswith(LIST_MARK):
                 plain.extend(b.text for b in found)
             else:
@@ -56,7 +65,7 @@ def read(path: str, data: bytes) -> list[Block]:
                 blocks.append(Block(role="figure"))   # a picture, chart or text box: a plan file has none
         elif child.tag == qn("w:tbl"):
             flush()
-            blocks.append(Block(table=_table(child)))
+            blocks.append(Block(table=_table(child, bold)))
     flush()
     return blocks
 
@@ -77,31 +86,89 @@ def _blocks_of(body):
             yield child
 
 
-def visible_text(p) -> str:
+def visible_text(p, bold: "Bold | None" = None) -> str:
     """A paragraph's text as it reads with every tracked change accepted: inserted runs (w:ins) and runs
-    inside content controls, smart tags, hyperlinks and fields count; deleted and moved-away text does not."""
+    inside content controls, smart tags, hyperlinks and fields count; deleted and moved-away text does not.
+    Its bold is kept as **…** and literal asterisks are escaped (emphasis.py) — given the document's `bold`,
+    to read its styles: bold is the run's own w:b, else its character style's, else the
+    paragraph style's (a w:b of val 0, false or off turns it off), so a run that Word shows bold is bold."""
     from docx.oxml.ns import qn
 
     skipped = {qn("w:del"), qn("w:moveFrom"), qn("w:pPr"), qn("w:rPr"), qn("w:txbxContent"), qn("w:instrText")}
     breaks = {qn("w:br"): "\n", qn("w:cr"): "\n", qn("w:tab"): "\t", qn("w:noBreakHyphen"): "-"}
-    text: list[str] = []
+    pieces: list[tuple[str, bool]] = []
+    run_bold = bold.of(p) if bold is not None else (lambda run: False)
 
-    def walk(element) -> None:
+    def walk(element, strong: bool) -> None:
         for child in element.iterchildren():
             if child.tag in skipped:
                 continue
             if child.tag == qn("w:t"):
-                text.append(child.text or "")
+                pieces.append((carriable(child.text or ""), strong))
             elif child.tag in breaks:
-                text.append(breaks[child.tag])
+                pieces.append((breaks[child.tag], strong))
             else:
-                walk(child)
+                walk(child, run_bold(child) if child.tag == qn("w:r") else strong)
 
-    walk(p)
-    return carriable("".join(text))
+    walk(p, False)
+    return marked(pieces)
 
 
-def _paragraph(p, word, labels: "ListLabels") -> list[Block]:
+def _toggle(rpr) -> bool | None:
+    """w:b in run properties: True, False (val 0, false, off), or None when not set there."""
+    from docx.oxml.ns import qn
+
+    b = rpr.find(qn("w:b")) if rpr is not None else None
+    if b is None:
+        return None
+    return b.get(qn("w:val"), "true").lower() not in ("0", "false", "off")
+
+
+class Bold:
+    """Whether a run is bold as Word shows it: its own w:b, else its character style's (and the styles
+    it is based on), else its paragraph style's. Made once per document, for its styles."""
+
+    def __init__(self, word):
+        from docx.oxml.ns import qn
+
+        self.styles = {s.get(qn("w:styleId")): s for s in word.styles.element.iterchildren(qn("w:style"))}
+        self.default = next((k for k, s in self.styles.items() if s.get(qn("w:type")) == "paragraph"
+                             and s.get(qn("w:default")) in ("1", "true", "on")), None)
+
+    def _style(self, style_id) -> bool | None:
+        from docx.oxml.ns import qn
+
+        seen = set()
+        while style_id and style_id not in seen and style_id in self.styles:
+            seen.add(style_id)
+            style = self.styles[style_id]
+            found = _toggle(style.find(qn("w:rPr")))
+            if found is not None:
+                return found
+            based = style.find(qn("w:basedOn"))
+            style_id = based.get(qn("w:val")) if based is not None else None
+        return None
+
+    def of(self, p):
+        """A function telling whether a run of paragraph `p` is bold."""
+        from docx.oxml.ns import qn
+
+        ref = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        paragraph = self._style(ref.get(qn("w:val")) if ref is not None else self.default)
+
+        def run_bold(run) -> bool:
+            rpr = run.find(qn("w:rPr"))
+            own = _toggle(rpr)
+            if own is not None:
+                return own
+            ref = rpr.find(qn("w:rStyle")) if rpr is not None else None
+            character = self._style(ref.get(qn("w:val"))) if ref is not None else None
+            return bool(character if character is not None else paragraph)
+
+        return run_bold
+
+
+def _paragraph(p, word, labels: "ListLabels", bold: "Bold") -> list[Block]:
     from docx.oxml.ns import qn
     from docx.text.paragraph import Paragraph
 
@@ -110,7 +177,7 @@ def _paragraph(p, word, labels: "ListLabels") -> list[Block]:
     para = Paragraph(p, word)
     style = (para.style.name if para.style is not None else "").lower()
     role = "title" if style == "title" else "cover" if "cover" in style else ""
-    text = visible_text(p)
+    text = visible_text(p, bold)
     number = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
     if number is None and para.style is not None:  # numbering given by the paragraph's style
         number = para.style.element.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
@@ -197,7 +264,7 @@ def _shape(level: tuple[str, str, int]) -> tuple[str, str]:
     return level[0], re.sub(r"%\d", "%", level[1])
 
 
-def _table(tbl) -> list[list[str | None]]:
+def _table(tbl, bold) -> list[list[str | None]]:
     from docx.oxml.ns import qn
 
     rows = []
@@ -208,7 +275,7 @@ def _table(tbl) -> list[list[str | None]]:
         for tc in tr.iterchildren(qn("w:tc")):
             merge = tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
             continued = merge is not None and merge.get(qn("w:val")) in (None, "continue")
-            paragraphs = [visible_text(p) for p in tc.iter(qn("w:p"))]
+            paragraphs = [visible_text(p, bold) for p in tc.iter(qn("w:p"))]
             row.append(None if continued else "\n\n".join(p for p in paragraphs if p.strip()))
             span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
             if span is not None and span.get(qn("w:val"), "1").isdigit():

@@ -74,6 +74,8 @@ def is_rule(line: str) -> bool:
 
 
 def unmark(line: str) -> str:
-    """A line without its Markdown marks: emphasis and heading hashes (bullets: see residue.py)."""
-    line = line.replace("**", "").replace("__", "")
-    return re.sub(r"^\s*#{1,6}\s*", "", line)
+    """A line without its heading hashes, and its bold as plan text keeps it: a line bold throughout (a
+    heading) loses the marks, bold inside it stays (emphasis.tidy_markdown; bullets: see residue.py)."""
+    from .emphasis import tidy_markdown
+
+    return tidy_markdown(re.sub(r"^\s*#{1,6}\s*", "", line))

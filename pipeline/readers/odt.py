@@ -6,7 +6,10 @@ numbered by the document's own list or chapter numbering gets the label the numb
 （一） 1.), counted as LibreOffice counts it, and a list whose format no plan uses (bullets, letters)
 keeps only its depth; changes not yet accepted read as accepted (deleted text lives apart from the body);
 tables keep cells merged across columns in place and mark those merged down; plain paragraphs go through
-the text reader's line handling.
+the text reader's line handling. Bold — fo:font-weight of a span's or paragraph's style, automatic or
+named, or a style it is based on — is kept as plan text's **…** by the Word reader's rule (emphasis.py):
+a paragraph bold throughout apart from its label (the project's own Heading and Title styles are bold) is
+a heading and stays plain; bold inside a paragraph is emphasis.
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 DRAW = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
+FO = "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
 LOEXT = "urn:org:documentfoundation:names:experimental:office:xmlns:loext:1.0"
 MAX_REPEAT = 200   # a row written as repeated more often than this is read this often
 MAX_ROWS, MAX_COLUMNS = 10_000, 200  # a table larger than this is cut there
@@ -46,7 +50,7 @@ FORMATS = {"1": str, "1, 2, 3, ...": str, "１, ２, ３, ...": lambda n: str(n)
 
 def read(path: str, data: bytes) -> list[Block]:
     content, styles = _documents(path, data)
-    reader = _Reader(Numberings(content, styles), _paragraph_roles(content, styles))
+    reader = _Reader(Numberings(content, styles), _paragraph_roles(content, styles), Weights(content, styles))
     body = content.find(f"{{{OFFICE}}}body/{{{OFFICE}}}text")
     if body is None:
         raise NotAPlan(f"{path}: 這個 OpenDocument 檔不是文字文件（可能是試算表或簡報）。 (not a text document)")
@@ -182,9 +186,10 @@ class Numberings:
 class _Reader:
     """Walks the body in reading order, collecting blocks as the Word reader does."""
 
-    def __init__(self, numberings: Numberings, roles: dict[str, str]):
+    def __init__(self, numberings: Numberings, roles: dict[str, str], weights: "Weights | None" = None):
         self.numberings = numberings
         self.roles = roles
+        self.weights = weights
         self.blocks: list[Block] = []
         self.plain: list[str] = []
 
@@ -210,7 +215,7 @@ class _Reader:
             self.list(child, child.get(_t("style-name"), ""), 1)
         elif tag == f"{{{TABLE}}}table":
             self._flush()
-            self.blocks.append(Block(table=table_rows(child)))
+            self.blocks.append(Block(table=table_rows(child, self.weights)))
         elif tag in PICTURES:
             self._figure()
         elif tag not in SKIPPED and isinstance(tag, str):
@@ -249,7 +254,7 @@ class _Reader:
         from .text import LABEL_START
 
         role = self.roles.get(p.get(_t("style-name"), ""), "")
-        text = visible_text(p)
+        text = visible_text(p, self.weights)
         if label != "" and not LABEL_START.match(text.strip()):
             text = (label if label is not None else LIST_MARK * depth) + text.replace("\t", "").lstrip()
         lines = [line.strip() for line in text.split("\n")] if role == "title" else [text.strip("\n")]
@@ -267,32 +272,71 @@ class _Reader:
         self.blocks.append(Block(role="figure"))  # a picture, chart or text box: a plan file has none
 
 
-def visible_text(p) -> str:
+def visible_text(p, weights: "Weights | None" = None) -> str:
     """A paragraph's text as it reads: spans, links and fields count; runs of spaces (text:s), tabs and line
-    breaks are written out; notes, comments, frames and index marks do not count."""
-    parts: list[str] = []
+    breaks are written out; notes, comments, frames and index marks do not count. Bold (see Weights) is
+    kept as **…**, literal asterisks escaped (emphasis.py)."""
+    from .emphasis import marked
 
-    def walk(element) -> None:
+    parts: list[tuple[str, bool]] = []
+
+    def walk(element, bold: bool) -> None:
         if element.text:
-            parts.append(element.text)
+            parts.append((carriable(element.text), bold))
         for child in element:
             tag = child.tag
             if tag == _t("s"):
-                parts.append(" " * min(_whole(child.get(_t("c")), 1), 100))
+                parts.append((" " * min(_whole(child.get(_t("c")), 1), 100), bold))
             elif tag == _t("tab"):
-                parts.append("\t")
+                parts.append(("\t", bold))
             elif tag == _t("line-break"):
-                parts.append("\n")
+                parts.append(("\n", bold))
             elif tag not in SKIPPED and isinstance(tag, str):
-                walk(child)
+                own = weights.bold(child.get(_t("style-name"))) if weights is not None else None
+                walk(child, bold if own is None else own)
             if child.tail:
-                parts.append(child.tail)
+                parts.append((carriable(child.tail), bold))
 
-    walk(p)
-    return carriable("".join(parts))
+    start = weights.bold(p.get(_t("style-name"))) if weights is not None else None
+    walk(p, bool(start))
+    return marked(parts)
 
 
-def table_rows(table) -> list[list[str | None]]:
+class Weights:
+    """Which styles set text bold: fo:font-weight or style:font-weight-asian of a named or automatic style
+    (paragraph or text), or of the style it is based on; bold, or a weight of 600 and more, is bold,
+    normal (400) is not."""
+
+    def __init__(self, content, styles):
+        self.parents: dict[str, str] = {}
+        self.weights: dict[str, bool] = {}
+        for tree in (styles, content):
+            if tree is None:
+                continue
+            for style in tree.iter(f"{{{STYLE}}}style"):
+                name = style.get(f"{{{STYLE}}}name", "")
+                if style.get(f"{{{STYLE}}}parent-style-name"):
+                    self.parents[name] = style.get(f"{{{STYLE}}}parent-style-name")
+                properties = style.find(f"{{{STYLE}}}text-properties")
+                if properties is None:
+                    continue
+                given = [w for w in (properties.get(f"{{{FO}}}font-weight"),
+                                     properties.get(f"{{{STYLE}}}font-weight-asian")) if w]
+                if given:   # Chinese text is drawn with the Asian weight, which LibreOffice sets beside fo's
+                    self.weights[name] = any(w == "bold" or (w.isdigit() and int(w) >= 600) for w in given)
+
+    def bold(self, name: str | None) -> bool | None:
+        """True or False when the style (or one it is based on) sets the weight; None when none does."""
+        seen: set[str] = set()
+        while name and name not in seen:
+            seen.add(name)
+            if name in self.weights:
+                return self.weights[name]
+            name = self.parents.get(name)
+        return None
+
+
+def table_rows(table, weights: "Weights | None" = None) -> list[list[str | None]]:
     """The rows of cell texts; a cell merged across columns keeps the columns it covers in place (empty),
     a cell merged down leaves None in the rows below. Empty rows (a spreadsheet's filler) are left out."""
     rows: list[list[str | None]] = []
@@ -307,7 +351,7 @@ def table_rows(table) -> list[list[str | None]]:
                     cells.append("" if across > 0 else None)
                     across = max(across - 1, 0)
             elif cell.tag == f"{{{TABLE}}}table-cell":
-                paragraphs = [visible_text(p) for p in cell.iter(_t("p"), _t("h"))]
+                paragraphs = [visible_text(p, weights) for p in cell.iter(_t("p"), _t("h"))]
                 cells.extend(["\n\n".join(p for p in paragraphs if p.strip())] * _repeats(cell, "columns", MAX_COLUMNS))
                 across = max(_whole(cell.get(f"{{{TABLE}}}number-columns-spanned"), 1) - 1, 0)
         if any(cells):

@@ -9,9 +9,9 @@ import re
 from .markdown import unmark
 
 PAGE_NUMBER = re.compile(r"^\s*(?:[-－—]\s*\d+\s*[-－—]|第\s*\d+\s*頁(?:\s*[，,]?\s*共\s*\d+\s*頁)?|\d+\s*/\s*\d+|\d+)\s*$")
-BULLET = re.compile(r"^\s*(?:[•·●■◆◇▪▫‧・◎➢►▶]|[-*+○](?=\s))\s*")
+BULLET = re.compile(r"^\s*(?:[•·●■◆◇▪▫‧・◎➢►▶]|(?:[-+○]|\\?\*)(?=\s))\s*")   # \* : an asterisk a reader escaped
 BOX_DRAWING = re.compile(r"[\u2500-\u257f]")
-RESIDUE = re.compile(r"^\s*(?:\||-{3,}|[:：]{3}|\*{3,}|_{3,})\s*$")
+RESIDUE = re.compile(r"^\s*(?:\||-{3,}|[:：]{3}|(?:\\?\*){3,}|_{3,})\s*$")
 ICON = re.compile(r"^[a-z]+(?:_[a-z]+)+$")   # icon-font names such as text_rotate_vertical
 CHROME = re.compile(
     r"^(?:跳到主要內容(?:區塊|區)?|按\s*Enter\s*到主內容區|您的瀏覽器不支援\s*JavaScript.*|網站導覽|回首頁.*|回上一頁|"

@@ -27,7 +27,7 @@ def rejoin(blocks: list[Block]) -> list[Block]:
             continue
         previous = out[-1] if out else None
         if (previous is not None and block.table is None and previous.table is None and not block.role
-                and not previous.role and previous.text and not previous.text.endswith(tuple(SENTENCE_END))
+                and not previous.role and previous.text and not _unbold(previous.text).endswith(tuple(SENTENCE_END))
                 and not (previous.alone and len(previous.text) <= SHORT_PARAGRAPH)
                 and not LABEL.match(block.text) and not block.text.startswith(LIST_MARK)
                 and not is_heading(previous.text) and not CODE_LINE.match(previous.text)
@@ -39,6 +39,11 @@ def rejoin(blocks: list[Block]) -> list[Block]:
             continue
         out.append(replace(block))
     return out
+
+
+def _unbold(text: str) -> str:
+    """A line without a bold mark at its end (「…**準時辦理。**」 ends a sentence)."""
+    return re.sub(r"(?<!\\)\*\*$", "", text)
 
 
 def _latin_edge(left: str, right: str) -> bool:
