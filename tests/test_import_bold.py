@@ -1,6 +1,5 @@
 """`plan import` keeps the emphasis an agency set in bold (Word, OpenDocument, Markdown) as **…**, while a title
 or heading bold throughout stays plain, and literal asterisks stay literal."""
-import io
 
 import docx
 import pytest

@@ -26,7 +26,7 @@ from .emphasis import marked
 def read(path: str, data: bytes) -> list[Block]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        info = archive.getinfo("word/document.xml")
+        archive.getinfo("word/document.xml")  # a Word document has one
     except (zipfile.BadZipFile, KeyError):
         kind = "已加密（有密碼保護）或" if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" else ""
         raise NotAPlan(f"{path}: 這個 .docx 檔{kind}已損毀，無法開啟；請在 Word 另存為未加密的 .docx 後再試。"
@@ -89,9 +89,7 @@ def _blocks_of(body):
 def visible_text(p, bold: "Bold | None" = None) -> str:
     """A paragraph's text as it reads with every tracked change accepted: inserted runs (w:ins) and runs
     inside content controls, smart tags, hyperlinks and fields count; deleted and moved-away text does not.
-    Its bold is kept as **…** and literal asterisks are escaped (emphasis.py) — given the document's `bold`,
-    to read its styles: bold is the run's own w:b, else its character style's, else the
-    paragraph style's (a w:b of val 0, false or off turns it off), so a run that Word shows bold is bold."""
+    Bold, as the document's `bold` reads its runs, is kept as **…** and literal asterisks are escaped (emphasis.py)."""
     from docx.oxml.ns import qn
 
     skipped = {qn("w:del"), qn("w:moveFrom"), qn("w:pPr"), qn("w:rPr"), qn("w:txbxContent"), qn("w:instrText")}

@@ -86,26 +86,27 @@ def _reads_back(result: str, text: str, stretches: list[tuple[int, int]]) -> boo
     from ..inline import parse
 
     runs = parse(result).runs
-    bold = [(r.text, r.bold) for r in runs if r.text]
     want: list[tuple[str, bool]] = []
     at = 0
     for low, high in stretches:
         want += [(text[at:low], False), (text[low:high], True)]
         at = high
     want.append((text[at:], False))
-    merged: list[tuple[str, bool]] = []
-    for piece, flag in [w for w in want if w[0]] + [("", None)]:
-        if merged and merged[-1][1] == flag:
-            merged[-1] = (merged[-1][0] + piece, flag)
-        elif piece:
-            merged.append((piece, flag))
+    return (_joined((r.text, r.bold) for r in runs) == _joined(want)
+            and not any(r.italic or r.code or r.href for r in runs))
+
+
+def _joined(pieces) -> list[tuple[str, bool]]:
+    """Pieces of text with a flag, the empty ones dropped and neighbours of the same flag joined."""
     joined: list[tuple[str, bool]] = []
-    for piece, flag in bold:
+    for piece, flag in pieces:
+        if not piece:
+            continue
         if joined and joined[-1][1] == flag:
             joined[-1] = (joined[-1][0] + piece, flag)
         else:
             joined.append((piece, flag))
-    return joined == merged and not any(r.italic or r.code or r.href for r in runs)
+    return joined
 
 
 def tidy_markdown(line: str) -> str:
